@@ -1,0 +1,98 @@
+// Forwards one request to a service instance and streams the answer back (server-sent events included).
+import type { Context } from 'hono';
+import { problemResponse } from '../../common/http/problem.ts';
+import { REQUEST_ID_HEADER } from '../../common/http/request-id.ts';
+import type { UpstreamPool } from './upstream-pool.ts';
+
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+];
+
+export interface ProxyOptions {
+  pool: UpstreamPool;
+  /** Path and query on the upstream, e.g. `/bookings?limit=10`. */
+  target: string;
+  /** Time allowed until the upstream's response headers arrive. */
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+function upstreamRequestHeaders(c: Context): Headers {
+  const headers = new Headers(c.req.raw.headers);
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  const requestId = c.get('requestId' as never) as string;
+  headers.set(REQUEST_ID_HEADER, requestId);
+  const url = new URL(c.req.url);
+  headers.set('x-forwarded-host', c.req.header('host') ?? url.host);
+  headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
+  return headers;
+}
+
+function downstreamHeaders(upstream: Headers): Headers {
+  const headers = new Headers(upstream);
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  // fetch has already decoded a compressed body, so its encoding and length no longer describe what we send.
+  if (headers.has('content-encoding')) {
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+  }
+  return headers;
+}
+
+function isConnectionFailure(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } })?.cause?.code;
+  return (
+    err instanceof TypeError &&
+    code !== undefined &&
+    ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'].includes(code)
+  );
+}
+
+export async function proxyRequest(c: Context, options: ProxyOptions): Promise<Response> {
+  const { pool, target, timeoutMs } = options;
+  const doFetch = options.fetch ?? fetch;
+  const method = c.req.method;
+  const hasBody = c.req.raw.body !== null && !['GET', 'HEAD'].includes(method);
+  const tried = new Set<string>();
+  const headers = upstreamRequestHeaders(c);
+
+  for (let base = pool.next(tried); base !== undefined; base = pool.next(tried)) {
+    tried.add(base);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    try {
+      const upstream = await doFetch(base + target, {
+        method,
+        headers,
+        body: hasBody ? c.req.raw.body : undefined,
+        signal: AbortSignal.any([timeout.signal, c.req.raw.signal]),
+        redirect: 'manual',
+        ...(hasBody ? { duplex: 'half' } : {}),
+      });
+      return new Response(upstream.body, {
+        status: upstream.status,
+        statusText: upstream.statusText,
+        headers: downstreamHeaders(upstream.headers),
+      });
+    } catch (err) {
+      if (timeout.signal.aborted) {
+        return problemResponse(c, 504, 'UPSTREAM_TIMEOUT', `The ${pool.service} service did not answer within ${timeoutMs} ms.`);
+      }
+      if (!isConnectionFailure(err)) throw err;
+      pool.markDown(base, (err as { cause?: { code?: string } }).cause?.code ?? 'unreachable');
+      // A streamed request body cannot be sent twice; only bodiless requests move on to another instance.
+      if (hasBody) break;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return problemResponse(c, 503, 'SERVICE_UNAVAILABLE', `No instance of the ${pool.service} service is reachable.`);
+}

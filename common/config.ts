@@ -1,0 +1,181 @@
+// Reads and validates the environment once; every port, URL and tunable of Eventix comes from here.
+import { z } from 'zod';
+
+export const SERVICE_NAMES = ['users', 'events', 'bookings', 'payments'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((value, ctx) => {
+      const n = Number(value);
+      // 0 asks the operating system for any free port (tests use it).
+      if (!/^\d+$/.test(value.trim()) || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `expected a port number between 0 and 65535, got "${value}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((value, ctx) => {
+      const n = Number(value);
+      if (!/^\d+$/.test(value.trim()) || n < 1) {
+        ctx.addIssue({ code: 'custom', message: `expected a positive whole number, got "${value}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = (fallback: string, protocols: string[]) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        const parsed = new URL(value);
+        if (!protocols.includes(parsed.protocol)) {
+          ctx.addIssue({ code: 'custom', message: `expected a ${protocols.join(' or ')} URL, got "${value}"` });
+          return z.NEVER;
+        }
+        return value;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `expected a URL, got "${value}"` });
+        return z.NEVER;
+      }
+    });
+
+// A comma-separated list of base URLs: several instances of one service behind the gateway.
+const urlList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const items = value
+        .split(',')
+        .map((s) => s.trim().replace(/\/+$/, ''))
+        .filter(Boolean);
+      if (items.length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'expected at least one URL' });
+        return z.NEVER;
+      }
+      for (const item of items) {
+        if (!URL.canParse(item) || !/^https?:$/.test(new URL(item).protocol)) {
+          ctx.addIssue({ code: 'custom', message: `expected comma-separated http(s) URLs, got "${item}"` });
+          return z.NEVER;
+        }
+      }
+      return items;
+    });
+
+const hostPort = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((value) => /^[\w.-]+:\d{1,5}$/.test(value), { message: 'expected host:port, for example 127.0.0.1:7233' });
+
+const databaseUrl = (name: string) => url(`postgres://postgres@127.0.0.1:5432/${name}`, ['postgres:', 'postgresql:']);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+
+  GATEWAY_PORT: port(8080),
+  USERS_PORT: port(8000),
+  EVENTS_PORT: port(8001),
+  BOOKINGS_PORT: port(8002),
+  PAYMENTS_PORT: port(8003),
+
+  USERS_URLS: urlList('http://127.0.0.1:8000'),
+  EVENTS_URLS: urlList('http://127.0.0.1:8001'),
+  BOOKINGS_URLS: urlList('http://127.0.0.1:8002'),
+  PAYMENTS_URLS: urlList('http://127.0.0.1:8003'),
+  UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
+  UPSTREAM_HEALTH_INTERVAL_MS: positiveInt(2_000),
+
+  USERS_DATABASE_URL: databaseUrl('eventix_users'),
+  EVENTS_DATABASE_URL: databaseUrl('eventix_events'),
+  BOOKINGS_DATABASE_URL: databaseUrl('eventix_bookings'),
+  PAYMENTS_DATABASE_URL: databaseUrl('eventix_payments'),
+  DATABASE_POOL_MAX: positiveInt(10),
+
+  RABBITMQ_URL: url('amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
+  RABBITMQ_EXCHANGE: z.string().min(1).default('eventix.events'),
+
+  TEMPORAL_ADDRESS: hostPort('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_URL: url('http://127.0.0.1:8233', ['http:', 'https:']),
+
+  SMTP_URL: url('smtp://127.0.0.1:1025', ['smtp:', 'smtps:']),
+  MAIL_UI_URL: url('http://127.0.0.1:1080', ['http:', 'https:']),
+
+  SERVICE_MODE: z.enum(['all', 'api', 'worker']).default('all'),
+  READY_CHECK_TIMEOUT_MS: positiveInt(2_000),
+});
+
+type Env = z.output<typeof envSchema>;
+
+export interface ServiceEndpoints {
+  port: number;
+  urls: string[];
+  databaseUrl: string;
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  dataDir: string;
+  host: string;
+  gateway: { port: number; upstreamTimeoutMs: number; healthIntervalMs: number };
+  services: Record<ServiceName, ServiceEndpoints>;
+  databasePoolMax: number;
+  rabbitmq: { url: string; exchange: string };
+  temporal: { address: string; namespace: string; uiUrl: string };
+  mail: { smtpUrl: string; uiUrl: string };
+  serviceMode: Env['SERVICE_MODE'];
+  readyCheckTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError whose message names every wrong variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = result.data;
+  const service = (name: ServiceName): ServiceEndpoints => {
+    const key = name.toUpperCase() as Uppercase<ServiceName>;
+    return { port: e[`${key}_PORT`], urls: e[`${key}_URLS`], databaseUrl: e[`${key}_DATABASE_URL`] };
+  };
+  return {
+    env: e.NODE_ENV,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    dataDir: e.DATA_DIR,
+    host: e.HOST,
+    gateway: { port: e.GATEWAY_PORT, upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS, healthIntervalMs: e.UPSTREAM_HEALTH_INTERVAL_MS },
+    services: { users: service('users'), events: service('events'), bookings: service('bookings'), payments: service('payments') },
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    rabbitmq: { url: e.RABBITMQ_URL, exchange: e.RABBITMQ_EXCHANGE },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, uiUrl: e.TEMPORAL_UI_URL },
+    mail: { smtpUrl: e.SMTP_URL, uiUrl: e.MAIL_UI_URL },
+    serviceMode: e.SERVICE_MODE,
+    readyCheckTimeoutMs: e.READY_CHECK_TIMEOUT_MS,
+  };
+}
+
+/** The documented variables, for the README's configuration table and `--help`. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);

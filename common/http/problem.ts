@@ -1,0 +1,67 @@
+// Errors over HTTP: application/problem+json with a stable code, mapped once for every app.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from '@hono/zod-openapi';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'about:blank' }),
+    title: z.string().openapi({ example: 'Not Found' }),
+    status: z.number().int().openapi({ example: 404 }),
+    code: z.string().openapi({ example: 'NOT_FOUND', description: 'Stable machine-readable error code' }),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: 'The offending fields of a rejected request' }),
+  })
+  .openapi('Problem');
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** A domain or HTTP error with a stable code; thrown anywhere, rendered by the app's onError. */
+export class HttpProblem extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly code: string;
+  readonly errors: Problem['errors'];
+
+  constructor(status: ContentfulStatusCode, code: string, detail?: string, errors?: Problem['errors']) {
+    super(detail ?? TITLES[status] ?? code);
+    this.name = 'HttpProblem';
+    this.status = status;
+    this.code = code;
+    this.errors = errors;
+  }
+}
+
+export function problemBody(status: number, code: string, detail?: string, extra: Partial<Problem> = {}): Problem {
+  return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, code, ...(detail ? { detail } : {}), ...extra };
+}
+
+export function problemResponse(c: Context, status: ContentfulStatusCode, code: string, detail?: string, extra: Partial<Problem> = {}) {
+  const requestId = c.get('requestId' as never) as string | undefined;
+  const body = problemBody(status, code, detail, { instance: c.req.path, ...(requestId ? { requestId } : {}), ...extra });
+  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
+}
+
+/** Turns zod issues into the `errors` list of a 422. */
+export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): NonNullable<Problem['errors']> {
+  return issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+}

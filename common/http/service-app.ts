@@ -1,0 +1,81 @@
+// The Hono app every domain service starts from: request ids, problem+json errors, /health, /ready, OpenAPI and /docs.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from '../logger.ts';
+import { mountDocs } from './docs.ts';
+import { HttpProblem, ProblemSchema, fieldErrors, problemResponse } from './problem.ts';
+import { requestId, type RequestIdVariables } from './request-id.ts';
+import { runReadiness, ReadinessSchema, type ReadinessCheck } from './readiness.ts';
+
+export type AppEnv = { Variables: RequestIdVariables };
+export type ServiceApp = OpenAPIHono<AppEnv>;
+
+export interface ServiceAppOptions {
+  name: string;
+  description: string;
+  version?: string;
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  readyTimeoutMs: number;
+}
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['Operations'],
+  summary: 'Liveness: the process answers',
+  responses: {
+    200: { description: 'Alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), service: z.string() }) } } },
+  },
+});
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/ready',
+  tags: ['Operations'],
+  summary: 'Readiness: database, RabbitMQ and Temporal reachable',
+  responses: {
+    200: { description: 'Every dependency reachable', content: { 'application/json': { schema: ReadinessSchema } } },
+    503: { description: 'At least one dependency unreachable', content: { 'application/json': { schema: ReadinessSchema } } },
+  },
+});
+
+export function createServiceApp(options: ServiceAppOptions): ServiceApp {
+  const { logger } = options;
+  const app = new OpenAPIHono<AppEnv>({
+    // Validation failures of any declared route become a 422 naming the offending fields.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return problemResponse(c, 422, 'VALIDATION_FAILED', 'The request is not valid.', { errors: fieldErrors(result.error.issues) });
+      }
+      return undefined;
+    },
+  });
+
+  app.use(requestId());
+  app.onError((err, c) => {
+    if (err instanceof HttpProblem) {
+      return problemResponse(c, err.status, err.code, err.message, err.errors ? { errors: err.errors } : {});
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      return problemResponse(c, err.status, err.status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR', err.message);
+    }
+    logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
+    return problemResponse(c, 500, 'INTERNAL_ERROR', 'Something went wrong on our side.');
+  });
+  app.notFound((c) => problemResponse(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
+
+  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, service: options.name }, 200));
+  app.openapi(readyRoute, async (c) => {
+    const report = await runReadiness(options.readiness, options.readyTimeoutMs);
+    return c.json(report, report.status === 'ok' ? 200 : 503);
+  });
+
+  app.openAPIRegistry.register('Problem', ProblemSchema);
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: `Eventix ${options.name} service`, version: options.version ?? '0.1.0', description: options.description },
+  });
+  mountDocs(app, `Eventix ${options.name} API`, { url: '/openapi.json' });
+  return app;
+}

@@ -1,0 +1,34 @@
+// Installs the Temporal SDK runtime once per process: its logs go through pino, and it leaves signals to us.
+import { Runtime } from '@temporalio/worker';
+import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
+import type { Logger } from '../logger.ts';
+
+let installed = false;
+
+const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'debug', // worker state changes are chatty; they stay at debug in our logs
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+export function installTemporalRuntime(logger: Logger): void {
+  if (installed) return;
+  installed = true;
+  const child = logger.child({ component: 'temporal' });
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    // Workers of services that host no workflows say so at WARN on every start; that is by design here.
+    const effective = message.startsWith('No workflows registered') ? 'DEBUG' : level;
+    child[LEVELS[effective]](meta ?? {}, message);
+  };
+  const adapter: TemporalLogger = {
+    log,
+    trace: (m, meta) => log('TRACE', m, meta),
+    debug: (m, meta) => log('DEBUG', m, meta),
+    info: (m, meta) => log('INFO', m, meta),
+    warn: (m, meta) => log('WARN', m, meta),
+    error: (m, meta) => log('ERROR', m, meta),
+  };
+  Runtime.install({ logger: adapter, shutdownSignals: [] });
+}

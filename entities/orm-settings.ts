@@ -1,0 +1,29 @@
+// Which entities and migrations belong to which service's database.
+import { fileURLToPath } from 'node:url';
+import type { EntitySchema } from '@mikro-orm/core';
+import type { Config, ServiceName } from '../common/config.ts';
+import type { ServiceOrmSettings } from '../common/db/orm.ts';
+import { InboxMessage } from './messaging/inbox-message.entity.ts';
+import { OutboxMessage } from './messaging/outbox-message.entity.ts';
+
+const MESSAGING = [OutboxMessage, InboxMessage];
+
+const ENTITIES: Record<ServiceName, EntitySchema<any, any>[]> = {
+  users: [...MESSAGING],
+  events: [...MESSAGING],
+  bookings: [...MESSAGING],
+  payments: [...MESSAGING],
+};
+
+export function migrationsPath(service: ServiceName): string {
+  return fileURLToPath(new URL(`./${service}/migrations`, import.meta.url));
+}
+
+export function ormSettings(service: ServiceName, config: Pick<Config, 'services' | 'databasePoolMax'>): ServiceOrmSettings {
+  return {
+    clientUrl: config.services[service].databaseUrl,
+    entities: ENTITIES[service],
+    migrationsPath: migrationsPath(service),
+    poolMax: config.databasePoolMax,
+  };
+}

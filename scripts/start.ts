@@ -1,0 +1,179 @@
+// `npm start`: the whole platform on one machine — infrastructure check, Temporal dev server, mail catcher, five processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, SERVICE_NAMES, type Config } from '../common/config.ts';
+import { bootstrap } from '../common/infra/bootstrap.ts';
+import { portOpen } from '../common/infra/ports.ts';
+import { InfraError, startTemporalDevServer, temporalReachable, type DevServer } from '../common/infra/temporal-cli.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const COLORS = { gateway: 36, users: 32, events: 33, bookings: 35, payments: 34, maildev: 90 } as const;
+
+function say(line: string): void {
+  console.log(`\x1b[1meventix\x1b[0m ${line}`);
+}
+
+function prefixOutput(child: ChildProcess, name: keyof typeof COLORS): void {
+  const tag = `\x1b[${COLORS[name]}m${name.padEnd(8)}\x1b[0m│ `;
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => console.log(tag + line));
+  }
+}
+
+function portOf(url: string): number {
+  const u = new URL(url);
+  return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, failed: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const reason = failed();
+    if (reason) throw new InfraError(reason);
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new InfraError(`${what} was not ready within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+const children: { name: keyof typeof COLORS; child: ChildProcess }[] = [];
+let temporal: DevServer | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  // The gateway first, then the services, then what they depend on.
+  for (const { child } of [...children].reverse()) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => r(clearTimeout(timer)));
+      });
+    }
+  }
+  await temporal?.stop();
+  say('stopped');
+  process.exit(code);
+}
+
+async function main(config: Config): Promise<void> {
+  // If whoever reads our output goes away, keep stopping cleanly instead of dying on EPIPE.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const dataDir = resolve(ROOT, config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  say('checking PostgreSQL, RabbitMQ and the Temporal CLI…');
+  const infra = await bootstrap({
+    databaseUrls: SERVICE_NAMES.map((s) => config.services[s].databaseUrl),
+    rabbitmqUrl: config.rabbitmq.url,
+    createDatabases: true,
+    progress: say,
+  });
+
+  if (await temporalReachable(config.temporal.address)) {
+    say(`Temporal already running at ${config.temporal.address}; using it`);
+  } else {
+    const [ip, port] = config.temporal.address.split(':');
+    say(`starting the Temporal dev server on ${config.temporal.address} (data in ${join(config.dataDir, 'temporal.db')})`);
+    temporal = await startTemporalDevServer({
+      binary: infra.temporalCli,
+      ip,
+      port: Number(port),
+      uiPort: portOf(config.temporal.uiUrl),
+      dbFile: join(dataDir, 'temporal.db'),
+    });
+  }
+
+  const smtpPort = portOf(config.mail.smtpUrl.replace(/^smtps?:/, 'http:'));
+  if (await portOpen(smtpPort)) {
+    say(`a mail catcher already listens on ${smtpPort}; using it`);
+  } else {
+    // maildev exports no subpaths, so its command is found where npm installs it.
+    const maildev = join(ROOT, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js');
+    const mailDir = join(dataDir, 'mail');
+    mkdirSync(mailDir, { recursive: true });
+    const child = spawn(
+      process.execPath,
+      [
+        maildev,
+        '--smtp',
+        String(smtpPort),
+        '--web',
+        String(portOf(config.mail.uiUrl)),
+        '--ip',
+        '127.0.0.1',
+        '--web-ip',
+        '127.0.0.1',
+        '--mail-directory',
+        mailDir,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    prefixOutput(child, 'maildev');
+    children.push({ name: 'maildev', child });
+  }
+
+  const env = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty', EVENTIX_PARENT_PID: String(process.pid) };
+  for (const name of [...SERVICE_NAMES, 'gateway'] as const) {
+    const child = spawn(process.execPath, [join(ROOT, 'main.ts'), name], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    prefixOutput(child, name);
+    children.push({ name, child });
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        say(`${name} exited (${signal ?? code}); stopping the platform`);
+        void stopAll(1);
+      }
+    });
+  }
+
+  const gatewayUrl = `http://127.0.0.1:${config.gateway.port}`;
+  await waitFor(
+    'the platform',
+    async () => {
+      try {
+        return (await fetch(`${gatewayUrl}/health`, { signal: AbortSignal.timeout(5_000) })).ok;
+      } catch {
+        return false;
+      }
+    },
+    180_000,
+    () => (stopping ? 'a process exited during start' : undefined),
+  );
+
+  const rows: [string, string][] = [
+    ['API gateway', `${gatewayUrl}/api/v1`],
+    ['API docs (all services)', `${gatewayUrl}/docs`],
+    ['Platform health', `${gatewayUrl}/health`],
+    ...SERVICE_NAMES.map((s): [string, string] => [`${s} service docs`, `http://127.0.0.1:${config.services[s].port}/docs`]),
+    ['Temporal Web UI', config.temporal.uiUrl],
+    ['Mail catcher', `${config.mail.uiUrl}/index.html`],
+    ['RabbitMQ management', 'http://127.0.0.1:15672 (when the management plugin is enabled)'],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  say('ready. Ctrl-C stops everything.');
+  for (const [label, url] of rows) console.log(`  ${label.padEnd(width)}  ${url}`);
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error(err instanceof ConfigError ? `eventix: ${err.message}` : err);
+  process.exit(2);
+}
+try {
+  await main(config);
+} catch (err) {
+  console.error(err instanceof InfraError ? err.message : `eventix: could not start: ${(err as Error).message}`);
+  await stopAll(1);
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../common/config.ts';
+
+describe('configuration', () => {
+  it('uses the documented ports and URLs when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.gateway.port).toBe(8080);
+    expect(Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.port]))).toEqual({
+      users: 8000,
+      events: 8001,
+      bookings: 8002,
+      payments: 8003,
+    });
+    expect(config.services.bookings.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/eventix_bookings');
+    expect(config.temporal.address).toBe('127.0.0.1:7233');
+    expect(config.rabbitmq.url).toBe('amqp://guest:guest@127.0.0.1:5672');
+  });
+
+  it('reads several upstream instances from a comma-separated list', () => {
+    const config = loadConfig({ EVENTS_URLS: 'http://10.0.0.1:8001, http://10.0.0.2:8001/' });
+    expect(config.services.events.urls).toEqual(['http://10.0.0.1:8001', 'http://10.0.0.2:8001']);
+  });
+
+  it('names the variable and the value when a port is not a number', () => {
+    expect(() => loadConfig({ USERS_PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ USERS_PORT: 'eighty' })).toThrow(/USERS_PORT: expected a port number .* got "eighty"/);
+  });
+
+  it('lists every wrong variable at once', () => {
+    try {
+      loadConfig({ GATEWAY_PORT: '70000', RABBITMQ_URL: 'http://nope', TEMPORAL_ADDRESS: 'nohost' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const message = (err as Error).message;
+      expect(message).toContain('GATEWAY_PORT');
+      expect(message).toContain('RABBITMQ_URL');
+      expect(message).toContain('TEMPORAL_ADDRESS');
+    }
+  });
+
+  it('refuses a database URL of another kind', () => {
+    expect(() => loadConfig({ PAYMENTS_DATABASE_URL: 'mysql://root@localhost/payments' })).toThrow(/PAYMENTS_DATABASE_URL/);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ BOOKINGS_PORT: '' }).services.bookings.port).toBe(8002);
+  });
+});

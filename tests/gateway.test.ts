@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { createGateway, type Gateway } from '../api/gateway/gateway.app.ts';
+import { listen, type Listening } from '../common/http/listen.ts';
+import { freePort } from '../common/infra/ports.ts';
+import { testConfig, testLogger } from './support/context.ts';
+
+/** A stand-in service instance: real HTTP on a real port, answering with what it received. */
+function upstreamApp(name: string) {
+  const app = new Hono();
+  app.get('/health', (c) => c.json({ status: 'ok', service: name }));
+  app.get('/ready', (c) =>
+    c.json({
+      status: 'ok',
+      checks: {
+        database: { status: 'ok', latencyMs: 1 },
+        rabbitmq: { status: 'ok', latencyMs: 1 },
+        temporal: { status: 'ok', latencyMs: 1 },
+      },
+    }),
+  );
+  app.get('/openapi.json', (c) =>
+    c.json({
+      openapi: '3.1.0',
+      info: { title: name, version: '1' },
+      paths: { '/health': {}, '/events': { get: {} }, '/venues/{id}': { get: {} } },
+    }),
+  );
+  app.get('/events/slow', async (c) => {
+    await new Promise((r) => setTimeout(r, 1_500));
+    return c.json({ late: true });
+  });
+  app.get('/events/stream', (c) =>
+    streamSSE(c, async (stream) => {
+      for (let i = 1; i <= 3; i++) {
+        await stream.writeSSE({ event: 'availability', data: JSON.stringify({ n: i }) });
+        await stream.sleep(300);
+      }
+    }),
+  );
+  app.all('*', async (c) =>
+    c.json({
+      instance: name,
+      method: c.req.method,
+      path: c.req.path,
+      query: c.req.query(),
+      requestId: c.req.header('x-request-id'),
+      body: c.req.method === 'GET' ? null : await c.req.text(),
+    }),
+  );
+  return app;
+}
+
+describe('gateway', () => {
+  const servers: Listening[] = [];
+  let eventsA: Listening;
+  let eventsB: Listening;
+  let deadPort: number;
+  let gateway: Gateway;
+  let server: Listening;
+  let base: string;
+
+  beforeAll(async () => {
+    eventsA = await listen(upstreamApp('events-a'), 0, '127.0.0.1');
+    eventsB = await listen(upstreamApp('events-b'), 0, '127.0.0.1');
+    const users = await listen(upstreamApp('users'), 0, '127.0.0.1');
+    const bookings = await listen(upstreamApp('bookings'), 0, '127.0.0.1');
+    servers.push(eventsA, eventsB, users, bookings);
+    deadPort = await freePort();
+    const config = testConfig({
+      USERS_URLS: `http://127.0.0.1:${users.port}`,
+      EVENTS_URLS: `http://127.0.0.1:${eventsA.port},http://127.0.0.1:${eventsB.port}`,
+      BOOKINGS_URLS: `http://127.0.0.1:${bookings.port}`,
+      PAYMENTS_URLS: `http://127.0.0.1:${deadPort}`,
+      UPSTREAM_TIMEOUT_MS: '500',
+    });
+    gateway = createGateway({ config, logger: testLogger() });
+    server = await listen(gateway.app, 0, '127.0.0.1');
+    base = `http://127.0.0.1:${server.port}`;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  it('routes each public prefix to the service that owns it, without the /api/v1 prefix', async () => {
+    const auth = (await (await fetch(`${base}/api/v1/auth/login`, { method: 'POST', body: '{"email":"a@b.c"}' })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(auth).toMatchObject({ instance: 'users', method: 'POST', path: '/auth/login', body: '{"email":"a@b.c"}' });
+    const booking = (await (await fetch(`${base}/api/v1/bookings/42?limit=5`)).json()) as Record<string, unknown>;
+    expect(booking).toMatchObject({ instance: 'bookings', path: '/bookings/42', query: { limit: '5' } });
+    const venue = (await (await fetch(`${base}/api/v1/venues/7`)).json()) as Record<string, unknown>;
+    expect(String(venue.instance)).toMatch(/^events-/);
+  });
+
+  it('answers 404 problem+json for an unknown resource', async () => {
+    const res = await fetch(`${base}/api/v1/nothing/here`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  it('passes the request id through, or makes one', async () => {
+    const given = await fetch(`${base}/api/v1/users/me`, { headers: { 'x-request-id': 'req-123' } });
+    expect(given.headers.get('x-request-id')).toBe('req-123');
+    expect(((await given.json()) as { requestId: string }).requestId).toBe('req-123');
+    const made = await fetch(`${base}/api/v1/users/me`);
+    const id = made.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(((await made.json()) as { requestId: string }).requestId).toBe(id);
+  });
+
+  it('spreads requests over the instances of a service in turn', async () => {
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) seen.push(((await (await fetch(`${base}/api/v1/events`)).json()) as { instance: string }).instance);
+    expect(new Set(seen)).toEqual(new Set(['events-a', 'events-b']));
+    expect(seen[0]).not.toBe(seen[1]);
+  });
+
+  it('streams server-sent events as they are written', async () => {
+    const res = await fetch(`${base}/api/v1/events/stream`);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    // The upstream pauses between events, so a buffering proxy would deliver them all in one piece.
+    const first = decoder.decode((await reader.read()).value);
+    expect(first).toContain('event: availability');
+    expect(first).toContain('{"n":1}');
+    expect(first).not.toContain('{"n":3}');
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
+    expect(rest).toContain('{"n":3}');
+  });
+
+  it('answers 504 problem+json when the service does not answer in time', async () => {
+    const res = await fetch(`${base}/api/v1/events/slow`);
+    expect(res.status).toBe(504);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await res.json()).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+  });
+
+  it('answers 503 problem+json when no instance is reachable', async () => {
+    const res = await fetch(`${base}/api/v1/payments/1`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('skips a failed instance until its health check passes again', async () => {
+    const portB = eventsB.port;
+    await eventsB.close();
+    // Every request still succeeds: the failed instance is skipped, then left out of the rotation.
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${base}/api/v1/events`);
+      expect(((await res.json()) as { instance: string }).instance).toBe('events-a');
+    }
+    expect(gateway.pools.events.unhealthy()).toEqual([`http://127.0.0.1:${portB}`]);
+    await gateway.checkDownInstances();
+    expect(gateway.pools.events.unhealthy()).toHaveLength(1);
+
+    eventsB = await listen(upstreamApp('events-b'), portB, '127.0.0.1');
+    servers.push(eventsB);
+    await gateway.checkDownInstances();
+    expect(gateway.pools.events.unhealthy()).toEqual([]);
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i++) seen.add(((await (await fetch(`${base}/api/v1/events`)).json()) as { instance: string }).instance);
+    expect(seen).toEqual(new Set(['events-a', 'events-b']));
+  });
+
+  it('reports every service and infrastructure piece on /health', async () => {
+    const res = await fetch(`${base}/health`);
+    const health = (await res.json()) as {
+      status: string;
+      services: Record<string, { status: string }>;
+      infrastructure: Record<string, { status: string }>;
+    };
+    // payments has no reachable instance, so the platform is degraded and says which part.
+    expect(res.status).toBe(503);
+    expect(health.status).toBe('degraded');
+    expect(health.services.users?.status).toBe('ok');
+    expect(health.services.events?.status).toBe('ok');
+    expect(health.services.payments?.status).toBe('down');
+    expect(health.infrastructure).toEqual({ postgres: { status: 'ok' }, rabbitmq: { status: 'ok' }, temporal: { status: 'ok' } });
+  });
+
+  it("shows every service's public routes in /docs, served under /api/v1", async () => {
+    const page = await fetch(`${base}/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const service of ['users', 'events', 'bookings', 'payments']) expect(html).toContain(`/docs/${service}/openapi.json`);
+    const asset = await fetch(`${base}/docs/assets/swagger-ui-dist/swagger-ui-bundle.js`);
+    expect(asset.status).toBe(200);
+    const doc = (await (await fetch(`${base}/docs/events/openapi.json`)).json()) as {
+      servers: { url: string }[];
+      paths: Record<string, unknown>;
+    };
+    expect(doc.servers[0]?.url).toBe('/api/v1');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/events', '/venues/{id}']);
+  });
+});

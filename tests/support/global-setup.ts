@@ -1,0 +1,82 @@
+// Once per test run: the real PostgreSQL (fresh eventix_test_* databases), RabbitMQ (an exchange of its own),
+// a Temporal dev server of its own on a free port, and the workflow bundle built once.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { loadConfig, SERVICE_NAMES } from '../../common/config.ts';
+import { openServiceOrm, recreateDatabase } from '../../common/db/orm.ts';
+import { bootstrap } from '../../common/infra/bootstrap.ts';
+import { freePort } from '../../common/infra/ports.ts';
+import { startTemporalDevServer } from '../../common/infra/temporal-cli.ts';
+import { ormSettings } from '../../entities/orm-settings.ts';
+import { WORKFLOWS_PATH } from '../../workers/service-workers.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testEnv: Record<string, string>;
+    workflowBundlePath: string;
+    temporalCli: string;
+  }
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const log = (line: string) => console.log(`[test setup] ${line}`);
+
+export default async function setup(project: TestProject) {
+  const base = loadConfig({});
+  const postgresServer = new URL(base.services.users.databaseUrl);
+  const testEnv: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HOST: '127.0.0.1',
+    DATA_DIR: join(ROOT, 'data', 'test'),
+    RABBITMQ_URL: process.env.RABBITMQ_URL ?? base.rabbitmq.url,
+    RABBITMQ_EXCHANGE: `eventix.test.${process.pid}`,
+    READY_CHECK_TIMEOUT_MS: '1500',
+  };
+  for (const service of SERVICE_NAMES) {
+    const url = new URL(postgresServer);
+    url.pathname = `/eventix_test_${service}`;
+    testEnv[`${service.toUpperCase()}_DATABASE_URL`] = url.toString();
+    testEnv[`${service.toUpperCase()}_PORT`] = '0';
+  }
+  const config = loadConfig(testEnv);
+  const databaseUrls = SERVICE_NAMES.map((s) => config.services[s].databaseUrl);
+
+  const infra = await bootstrap({ databaseUrls, rabbitmqUrl: config.rabbitmq.url, createDatabases: false, progress: log });
+
+  const [temporal, bundle] = await Promise.all([
+    freePort().then((port) => startTemporalDevServer({ binary: infra.temporalCli, port })),
+    bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+    }),
+    (async () => {
+      for (const service of SERVICE_NAMES) {
+        await recreateDatabase(config.services[service].databaseUrl);
+        const orm = await openServiceOrm(ormSettings(service, config), { migrate: true });
+        await orm.close();
+      }
+    })(),
+  ]);
+  testEnv.TEMPORAL_ADDRESS = temporal.address;
+
+  mkdirSync(testEnv.DATA_DIR!, { recursive: true });
+  const workflowBundlePath = join(testEnv.DATA_DIR!, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+
+  project.provide('testEnv', testEnv);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('temporalCli', infra.temporalCli);
+
+  return async () => {
+    await temporal.stop();
+    const connection = await amqp.connect(config.rabbitmq.url);
+    const channel = await connection.createChannel();
+    await channel.deleteExchange(config.rabbitmq.exchange);
+    await connection.close();
+  };
+}
