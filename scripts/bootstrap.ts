@@ -4,17 +4,18 @@ import { ConfigError, loadConfig, SERVICE_NAMES } from '../common/config.ts';
 import { bootstrap } from '../common/infra/bootstrap.ts';
 import { InfraError } from '../common/infra/temporal-cli.ts';
 
+const checkOnly = process.argv.includes('--check');
+
 try {
   const config = loadConfig();
   const result = await bootstrap({
     databaseUrls: SERVICE_NAMES.map((s) => config.services[s].databaseUrl),
     rabbitmqUrl: config.rabbitmq.url,
-    createDatabases: !process.argv.includes('--check'),
+    createDatabases: !checkOnly,
     progress: (line) => console.log(line),
   });
-  console.log(
-    `PostgreSQL reachable; databases ready${result.createdDatabases.length ? ` (created ${result.createdDatabases.join(', ')})` : ''}`,
-  );
+  const created = result.createdDatabases.length ? ` (created ${result.createdDatabases.join(', ')})` : '';
+  console.log(checkOnly ? 'PostgreSQL reachable' : `PostgreSQL reachable; databases ready${created}`);
   console.log('RabbitMQ reachable');
   console.log(`Temporal CLI: ${result.temporalCli}`);
 } catch (err) {

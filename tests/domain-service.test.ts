@@ -79,8 +79,8 @@ describe('a domain service app', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/ready']));
     const page = await app().request('/docs');
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('/docs/assets/swagger-ui-dist/swagger-ui-bundle.js');
-    expect((await app().request('/docs/assets/swagger-ui-dist/swagger-ui.css')).status).toBe(200);
+    expect(await page.text()).toContain('/docs/assets/swagger-ui-bundle.js');
+    expect((await app().request('/docs/assets/swagger-ui.css')).status).toBe(200);
   });
 
   it('answers unknown routes with 404 problem+json', async () => {

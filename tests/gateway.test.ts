@@ -191,7 +191,7 @@ describe('gateway', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     for (const service of ['users', 'events', 'bookings', 'payments']) expect(html).toContain(`/docs/${service}/openapi.json`);
-    const asset = await fetch(`${base}/docs/assets/swagger-ui-dist/swagger-ui-bundle.js`);
+    const asset = await fetch(`${base}/docs/assets/swagger-ui-bundle.js`);
     expect(asset.status).toBe(200);
     const doc = (await (await fetch(`${base}/docs/events/openapi.json`)).json()) as {
       servers: { url: string }[];

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { SERVICE_NAMES, type Config, type ServiceName } from '../../common/config.ts';
 import { mountDocs } from '../../common/http/docs.ts';
 import { problemResponse } from '../../common/http/problem.ts';
+import { accessLog } from '../../common/http/access-log.ts';
 import { requestId, type RequestIdVariables } from '../../common/http/request-id.ts';
 import type { Logger } from '../../common/logger.ts';
 import { platformHealth } from './health.ts';
@@ -35,6 +36,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const app = new Hono<{ Variables: RequestIdVariables }>();
 
   app.use(requestId());
+  app.use(accessLog(logger));
   app.onError((err, c) => {
     logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'gateway error');
     return problemResponse(c, 502, 'BAD_GATEWAY', 'The gateway could not complete the request.');

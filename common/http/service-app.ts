@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from '../logger.ts';
 import { mountDocs } from './docs.ts';
 import { HttpProblem, ProblemSchema, fieldErrors, problemResponse } from './problem.ts';
+import { accessLog } from './access-log.ts';
 import { requestId, type RequestIdVariables } from './request-id.ts';
 import { runReadiness, ReadinessSchema, type ReadinessCheck } from './readiness.ts';
 
@@ -53,6 +54,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   });
 
   app.use(requestId());
+  app.use(accessLog(logger));
   app.onError((err, c) => {
     if (err instanceof HttpProblem) {
       return problemResponse(c, err.status, err.code, err.message, err.errors ? { errors: err.errors } : {});

@@ -1,5 +1,5 @@
-// Installs the Temporal SDK runtime once per process: its logs go through pino, and it leaves signals to us.
-import { Runtime } from '@temporalio/worker';
+// Installs the Temporal SDK runtime once per process: its logs (core's too) go through pino, and it leaves signals to us.
+import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import type { Logger } from '../logger.ts';
 
@@ -30,5 +30,10 @@ export function installTemporalRuntime(logger: Logger): void {
     warn: (m, meta) => log('WARN', m, meta),
     error: (m, meta) => log('ERROR', m, meta),
   };
-  Runtime.install({ logger: adapter, shutdownSignals: [] });
+  Runtime.install({
+    logger: adapter,
+    shutdownSignals: [],
+    // The SDK core's own warnings (a failing workflow task, say) go to our log as well, not straight to stderr.
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
+  });
 }
