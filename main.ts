@@ -47,8 +47,8 @@ try {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   // Started by `npm start`: stop with it even if it was killed without a chance to stop us.
-  const parent = Number(process.env.EVENTIX_PARENT_PID);
-  if (parent > 0) {
+  const parent = config.parentPid;
+  if (parent !== undefined) {
     setInterval(() => {
       try {
         process.kill(parent, 0);

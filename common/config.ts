@@ -1,5 +1,6 @@
 // Reads and validates the environment once; every port, URL and tunable of Eventix comes from here.
 import { z } from 'zod';
+import { redactUrl } from './redact.ts';
 
 export const SERVICE_NAMES = ['users', 'events', 'bookings', 'payments'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -39,38 +40,35 @@ const url = (fallback: string, protocols: string[]) =>
       try {
         const parsed = new URL(value);
         if (!protocols.includes(parsed.protocol)) {
-          ctx.addIssue({ code: 'custom', message: `expected a ${protocols.join(' or ')} URL, got "${value}"` });
+          ctx.addIssue({ code: 'custom', message: `expected a ${protocols.join(' or ')} URL, got "${redactUrl(value)}"` });
           return z.NEVER;
         }
         return value;
       } catch {
-        ctx.addIssue({ code: 'custom', message: `expected a URL, got "${value}"` });
+        ctx.addIssue({ code: 'custom', message: 'expected a URL' });
         return z.NEVER;
       }
     });
 
 // A comma-separated list of base URLs: several instances of one service behind the gateway.
-const urlList = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value, ctx) => {
-      const items = value
-        .split(',')
-        .map((s) => s.trim().replace(/\/+$/, ''))
-        .filter(Boolean);
-      if (items.length === 0) {
-        ctx.addIssue({ code: 'custom', message: 'expected at least one URL' });
+const urlList = () =>
+  z.string().transform((value, ctx) => {
+    const items = value
+      .split(',')
+      .map((s) => s.trim().replace(/\/+$/, ''))
+      .filter(Boolean);
+    if (items.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'expected at least one URL' });
+      return z.NEVER;
+    }
+    for (const item of items) {
+      if (!URL.canParse(item) || !/^https?:$/.test(new URL(item).protocol)) {
+        ctx.addIssue({ code: 'custom', message: `expected comma-separated http(s) URLs, got "${redactUrl(item)}"` });
         return z.NEVER;
       }
-      for (const item of items) {
-        if (!URL.canParse(item) || !/^https?:$/.test(new URL(item).protocol)) {
-          ctx.addIssue({ code: 'custom', message: `expected comma-separated http(s) URLs, got "${item}"` });
-          return z.NEVER;
-        }
-      }
-      return items;
-    });
+    }
+    return items;
+  });
 
 const hostPort = (fallback: string) =>
   z
@@ -93,10 +91,11 @@ const envSchema = z.object({
   BOOKINGS_PORT: port(8002),
   PAYMENTS_PORT: port(8003),
 
-  USERS_URLS: urlList('http://127.0.0.1:8000'),
-  EVENTS_URLS: urlList('http://127.0.0.1:8001'),
-  BOOKINGS_URLS: urlList('http://127.0.0.1:8002'),
-  PAYMENTS_URLS: urlList('http://127.0.0.1:8003'),
+  // Unset, each defaults to the service's own port on this machine (see loadConfig).
+  USERS_URLS: urlList().optional(),
+  EVENTS_URLS: urlList().optional(),
+  BOOKINGS_URLS: urlList().optional(),
+  PAYMENTS_URLS: urlList().optional(),
   UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
   UPSTREAM_HEALTH_INTERVAL_MS: positiveInt(2_000),
 
@@ -117,6 +116,9 @@ const envSchema = z.object({
   MAIL_UI_URL: url('http://127.0.0.1:1080', ['http:', 'https:']),
 
   SERVICE_MODE: z.enum(['all', 'api', 'worker']).default('all'),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  // Set by `npm start` for the processes it runs, so they stop with it.
+  EVENTIX_PARENT_PID: z.string().regex(/^\d+$/, 'expected a process id').transform(Number).optional(),
   READY_CHECK_TIMEOUT_MS: positiveInt(2_000),
 });
 
@@ -137,9 +139,10 @@ export interface Config {
   services: Record<ServiceName, ServiceEndpoints>;
   databasePoolMax: number;
   rabbitmq: { url: string; exchange: string };
-  temporal: { address: string; namespace: string; uiUrl: string };
+  temporal: { address: string; namespace: string; uiUrl: string; cli: string | undefined };
   mail: { smtpUrl: string; uiUrl: string };
   serviceMode: Env['SERVICE_MODE'];
+  parentPid: number | undefined;
   readyCheckTimeoutMs: number;
 }
 
@@ -159,7 +162,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = result.data;
   const service = (name: ServiceName): ServiceEndpoints => {
     const key = name.toUpperCase() as Uppercase<ServiceName>;
-    return { port: e[`${key}_PORT`], urls: e[`${key}_URLS`], databaseUrl: e[`${key}_DATABASE_URL`] };
+    const port = e[`${key}_PORT`];
+    return { port, urls: e[`${key}_URLS`] ?? [`http://127.0.0.1:${port}`], databaseUrl: e[`${key}_DATABASE_URL`] };
   };
   return {
     env: e.NODE_ENV,
@@ -170,9 +174,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     services: { users: service('users'), events: service('events'), bookings: service('bookings'), payments: service('payments') },
     databasePoolMax: e.DATABASE_POOL_MAX,
     rabbitmq: { url: e.RABBITMQ_URL, exchange: e.RABBITMQ_EXCHANGE },
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, uiUrl: e.TEMPORAL_UI_URL },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, uiUrl: e.TEMPORAL_UI_URL, cli: e.TEMPORAL_CLI },
     mail: { smtpUrl: e.SMTP_URL, uiUrl: e.MAIL_UI_URL },
     serviceMode: e.SERVICE_MODE,
+    parentPid: e.EVENTIX_PARENT_PID,
     readyCheckTimeoutMs: e.READY_CHECK_TIMEOUT_MS,
   };
 }

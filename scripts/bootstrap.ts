@@ -1,27 +1,38 @@
 // `npm run bootstrap`: checks and prepares what the platform needs, one line per missing piece.
-// With --check (as `npm test` runs it) the platform's databases are left alone: tests make their own.
+// With --check (as `npm test` runs it) the platform's databases are left alone, since tests make their own, and the
+// tools only the tests need are checked too.
 import { ConfigError, loadConfig, SERVICE_NAMES } from '../common/config.ts';
-import { bootstrap } from '../common/infra/bootstrap.ts';
-import { InfraError } from '../common/infra/temporal-cli.ts';
+import { bootstrap, type BootstrapResult } from '../common/infra/bootstrap.ts';
+import { InfraError, which } from '../common/infra/temporal-cli.ts';
 
 const checkOnly = process.argv.includes('--check');
+const problems: string[] = [];
+let result: BootstrapResult | undefined;
 
 try {
   const config = loadConfig();
-  const result = await bootstrap({
+  result = await bootstrap({
     databaseUrls: SERVICE_NAMES.map((s) => config.services[s].databaseUrl),
     rabbitmqUrl: config.rabbitmq.url,
+    temporalCli: config.temporal.cli,
     createDatabases: !checkOnly,
     progress: (line) => console.log(line),
   });
-  const created = result.createdDatabases.length ? ` (created ${result.createdDatabases.join(', ')})` : '';
-  console.log(checkOnly ? 'PostgreSQL reachable' : `PostgreSQL reachable; databases ready${created}`);
-  console.log('RabbitMQ reachable');
-  console.log(`Temporal CLI: ${result.temporalCli}`);
 } catch (err) {
-  if (err instanceof InfraError || err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
+  if (!(err instanceof InfraError || err instanceof ConfigError)) throw err;
+  problems.push(err.message);
 }
+if (checkOnly && !which('docker-compose')) {
+  problems.push(
+    'docker-compose is not installed (the tests validate docker-compose.yml with it); install it with: apt-get install docker-compose',
+  );
+}
+
+if (problems.length > 0 || !result) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+const created = result.createdDatabases.length ? ` (created ${result.createdDatabases.join(', ')})` : '';
+console.log(checkOnly ? 'PostgreSQL reachable' : `PostgreSQL reachable; databases ready${created}`);
+console.log('RabbitMQ reachable');
+console.log(`Temporal CLI: ${result.temporalCli}`);

@@ -62,6 +62,23 @@ async function stopAll(code: number): Promise<void> {
   process.exit(code);
 }
 
+/** Any piece that ends while the platform runs takes the platform down with it, saying which. */
+function watch(name: string, exited: Promise<unknown>): void {
+  void exited.then((how) => {
+    if (!stopping) {
+      say(`${name} exited (${String(how)}); stopping the platform`);
+      void stopAll(1);
+    }
+  });
+}
+
+function start(name: keyof typeof COLORS, args: string[], env: NodeJS.ProcessEnv): void {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  prefixOutput(child, name);
+  children.push({ name, child });
+  watch(name, new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code))));
+}
+
 async function main(config: Config): Promise<void> {
   // If whoever reads our output goes away, keep stopping cleanly instead of dying on EPIPE.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
@@ -74,6 +91,7 @@ async function main(config: Config): Promise<void> {
   const infra = await bootstrap({
     databaseUrls: SERVICE_NAMES.map((s) => config.services[s].databaseUrl),
     rabbitmqUrl: config.rabbitmq.url,
+    temporalCli: config.temporal.cli,
     createDatabases: true,
     progress: say,
   });
@@ -92,49 +110,36 @@ async function main(config: Config): Promise<void> {
     });
   }
 
+  if (temporal) watch('temporal', temporal.exited);
+
   const smtpPort = portOf(config.mail.smtpUrl.replace(/^smtps?:/, 'http:'));
+  const mailUiPort = portOf(config.mail.uiUrl);
   if (await portOpen(smtpPort)) {
     say(`a mail catcher already listens on ${smtpPort}; using it`);
+  } else if (await portOpen(mailUiPort)) {
+    throw new InfraError(`port ${mailUiPort} (the mail catcher's web UI) is taken by another program; free it or set MAIL_UI_URL`);
   } else {
     // maildev exports no subpaths, so its command is found where npm installs it.
     const maildev = join(ROOT, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js');
     const mailDir = join(dataDir, 'mail');
     mkdirSync(mailDir, { recursive: true });
-    const child = spawn(
-      process.execPath,
-      [
-        maildev,
-        '--smtp',
-        String(smtpPort),
-        '--web',
-        String(portOf(config.mail.uiUrl)),
-        '--ip',
-        '127.0.0.1',
-        '--web-ip',
-        '127.0.0.1',
-        '--mail-directory',
-        mailDir,
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    prefixOutput(child, 'maildev');
-    children.push({ name: 'maildev', child });
+    const args = [
+      '--smtp',
+      String(smtpPort),
+      '--web',
+      String(mailUiPort),
+      '--ip',
+      '127.0.0.1',
+      '--web-ip',
+      '127.0.0.1',
+      '--mail-directory',
+      mailDir,
+    ];
+    start('maildev', [maildev, ...args], process.env);
   }
 
   const env = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty', EVENTIX_PARENT_PID: String(process.pid) };
-  for (const name of [...SERVICE_NAMES, 'gateway'] as const) {
-    const child = spawn(process.execPath, [join(ROOT, 'main.ts'), name], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    prefixOutput(child, name);
-    children.push({ name, child });
-    child.once('exit', (code, signal) => {
-      if (!stopping) {
-        say(`${name} exited (${signal ?? code}); stopping the platform`);
-        void stopAll(1);
-      }
-    });
-  }
+  for (const name of [...SERVICE_NAMES, 'gateway'] as const) start(name, [join(ROOT, 'main.ts'), name], env);
 
   const gatewayUrl = `http://127.0.0.1:${config.gateway.port}`;
   await waitFor(

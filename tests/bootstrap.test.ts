@@ -1,15 +1,27 @@
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { ensureDatabase, recreateDatabase } from '../common/db/orm.ts';
+import { ensureDatabase } from '../common/db/orm.ts';
 import { bootstrap } from '../common/infra/bootstrap.ts';
 import { freePort } from '../common/infra/ports.ts';
 import { InfraError } from '../common/infra/temporal-cli.ts';
 import { testConfig } from './support/context.ts';
 
+async function sql(url: string, query: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Record<string, unknown>>(query)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 describe('infrastructure bootstrap', () => {
   const config = testConfig();
 
-  it('finds PostgreSQL, RabbitMQ and the Temporal CLI when all are there', async () => {
+  it('finds PostgreSQL, RabbitMQ and the Temporal CLI when all are there, building nothing', async () => {
     const progress: string[] = [];
     const result = await bootstrap({
       databaseUrls: [config.services.users.databaseUrl],
@@ -18,6 +30,22 @@ describe('infrastructure bootstrap', () => {
       progress: (l) => progress.push(l),
     });
     expect(result.temporalCli).toMatch(/temporal$/);
+    expect(statSync(result.temporalCli).mode & 0o111).not.toBe(0);
+    expect(result.createdDatabases).toEqual([]);
+    expect(progress).toEqual([]);
+  });
+
+  it('refuses a configured Temporal CLI that is not an executable file, in one line', async () => {
+    const notExecutable = fileURLToPath(new URL('../package.json', import.meta.url));
+    const err = await bootstrap({
+      databaseUrls: [config.services.users.databaseUrl],
+      rabbitmqUrl: config.rabbitmq.url,
+      temporalCli: notExecutable,
+      createDatabases: false,
+      progress: () => undefined,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InfraError);
+    expect((err as Error).message).toBe(`TEMPORAL_CLI is set to ${notExecutable}, which is not an executable file`);
   });
 
   it('says in one line each what is missing and the command that starts it', async () => {
@@ -47,27 +75,16 @@ describe('infrastructure bootstrap', () => {
   it('creates a missing database once and leaves an existing one alone', async () => {
     const url = new URL(config.services.users.databaseUrl);
     url.pathname = `/eventix_test_bootstrap_${process.pid}`;
-    await recreateDatabase(url.toString());
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    await client.query('create table marker (id int)');
-    await client.end();
-
-    expect(await ensureDatabase(url.toString())).toBe(false);
-    const again = new pg.Client({ connectionString: url.toString() });
-    await again.connect();
-    expect((await again.query("select to_regclass('marker') as t")).rows[0]).toEqual({ t: 'marker' });
-    await again.end();
-
-    const admin = new pg.Client({ connectionString: config.services.users.databaseUrl });
-    await admin.connect();
-    await admin.query(`drop database "${url.pathname.slice(1)}" with (force)`);
-    await admin.end();
-    expect(await ensureDatabase(url.toString())).toBe(true);
-    await recreateDatabase(url.toString());
-    const cleanup = new pg.Client({ connectionString: config.services.users.databaseUrl });
-    await cleanup.connect();
-    await cleanup.query(`drop database "${url.pathname.slice(1)}" with (force)`);
-    await cleanup.end();
+    const name = url.pathname.slice(1);
+    const admin = config.services.users.databaseUrl;
+    await sql(admin, `drop database if exists "${name}" with (force)`);
+    try {
+      expect(await ensureDatabase(url.toString())).toBe(true);
+      await sql(url.toString(), 'create table marker (id int)');
+      expect(await ensureDatabase(url.toString())).toBe(false);
+      expect(await sql(url.toString(), "select to_regclass('marker')::text as t")).toEqual([{ t: 'marker' }]);
+    } finally {
+      await sql(admin, `drop database if exists "${name}" with (force)`);
+    }
   });
 });

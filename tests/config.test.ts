@@ -16,6 +16,11 @@ describe('configuration', () => {
     expect(config.rabbitmq.url).toBe('amqp://guest:guest@127.0.0.1:5672');
   });
 
+  it("points the gateway at each service's own port unless told otherwise", () => {
+    expect(loadConfig({ EVENTS_PORT: '9101' }).services.events.urls).toEqual(['http://127.0.0.1:9101']);
+    expect(loadConfig({}).services.payments.urls).toEqual(['http://127.0.0.1:8003']);
+  });
+
   it('reads several upstream instances from a comma-separated list', () => {
     const config = loadConfig({ EVENTS_URLS: 'http://10.0.0.1:8001, http://10.0.0.2:8001/' });
     expect(config.services.events.urls).toEqual(['http://10.0.0.1:8001', 'http://10.0.0.2:8001']);
@@ -41,6 +46,11 @@ describe('configuration', () => {
 
   it('refuses a database URL of another kind', () => {
     expect(() => loadConfig({ PAYMENTS_DATABASE_URL: 'mysql://root@localhost/payments' })).toThrow(/PAYMENTS_DATABASE_URL/);
+  });
+
+  it('never repeats a password from a wrong URL', () => {
+    expect(() => loadConfig({ RABBITMQ_URL: 'http://eventix:hunter2@broker:5672' })).toThrow(/RABBITMQ_URL: .*eventix:\*\*\*@broker/);
+    expect(() => loadConfig({ RABBITMQ_URL: 'http://eventix:hunter2@broker:5672' })).not.toThrow(/hunter2/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -2,23 +2,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { createGateway, type Gateway } from '../api/gateway/gateway.app.ts';
+import type { PlatformHealth } from '../api/gateway/health.ts';
 import { listen, type Listening } from '../common/http/listen.ts';
 import { freePort } from '../common/infra/ports.ts';
 import { testConfig, testLogger } from './support/context.ts';
 
 /** A stand-in service instance: real HTTP on a real port, answering with what it received. */
-function upstreamApp(name: string) {
+function upstreamApp(name: string, rabbitmq: 'ok' | 'down' = 'ok') {
   const app = new Hono();
   app.get('/health', (c) => c.json({ status: 'ok', service: name }));
   app.get('/ready', (c) =>
-    c.json({
-      status: 'ok',
-      checks: {
-        database: { status: 'ok', latencyMs: 1 },
-        rabbitmq: { status: 'ok', latencyMs: 1 },
-        temporal: { status: 'ok', latencyMs: 1 },
+    c.json(
+      {
+        status: rabbitmq === 'ok' ? 'ok' : 'unavailable',
+        checks: {
+          database: { status: 'ok', latencyMs: 1 },
+          rabbitmq: { status: rabbitmq, latencyMs: 1, ...(rabbitmq === 'down' ? { error: 'connect ECONNREFUSED' } : {}) },
+          temporal: { status: 'ok', latencyMs: 1 },
+        },
       },
-    }),
+      rabbitmq === 'ok' ? 200 : 503,
+    ),
   );
   app.get('/openapi.json', (c) =>
     c.json({
@@ -149,41 +153,82 @@ describe('gateway', () => {
     expect(await res.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });
 
-  it('skips a failed instance until its health check passes again', async () => {
+  it('skips a failed instance, sending even a POST on to a live one, until its health check passes again', async () => {
     const portB = eventsB.port;
     await eventsB.close();
-    // Every request still succeeds: the failed instance is skipped, then left out of the rotation.
+    // Round robin sends one of the first two requests to the dead instance; each still succeeds on the live one.
     for (let i = 0; i < 4; i++) {
-      const res = await fetch(`${base}/api/v1/events`);
-      expect(((await res.json()) as { instance: string }).instance).toBe('events-a');
+      const res = await fetch(`${base}/api/v1/events`, {
+        method: 'POST',
+        body: `{"n":${i}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(await res.json()).toMatchObject({ instance: 'events-a', method: 'POST', body: `{"n":${i}}` });
     }
     expect(gateway.pools.events.unhealthy()).toEqual([`http://127.0.0.1:${portB}`]);
-    await gateway.checkDownInstances();
-    expect(gateway.pools.events.unhealthy()).toHaveLength(1);
+    await gateway.checkInstances();
+    expect(gateway.pools.events.unhealthy()).toEqual([`http://127.0.0.1:${portB}`]);
 
     eventsB = await listen(upstreamApp('events-b'), portB, '127.0.0.1');
     servers.push(eventsB);
-    await gateway.checkDownInstances();
+    await gateway.checkInstances();
     expect(gateway.pools.events.unhealthy()).toEqual([]);
     const seen = new Set<string>();
     for (let i = 0; i < 4; i++) seen.add(((await (await fetch(`${base}/api/v1/events`)).json()) as { instance: string }).instance);
     expect(seen).toEqual(new Set(['events-a', 'events-b']));
   });
 
-  it('reports every service and infrastructure piece on /health', async () => {
+  it('takes a crashed instance out of the rotation from its health check, before any request meets it', async () => {
+    const portB = eventsB.port;
+    await eventsB.close();
+    await gateway.checkInstances();
+    expect(gateway.pools.events.unhealthy()).toEqual([`http://127.0.0.1:${portB}`]);
+    eventsB = await listen(upstreamApp('events-b'), portB, '127.0.0.1');
+    servers.push(eventsB);
+    await gateway.checkInstances();
+    expect(gateway.pools.events.unhealthy()).toEqual([]);
+  });
+
+  it('reports a service with no reachable instance on /health, and the platform as degraded', async () => {
     const res = await fetch(`${base}/health`);
-    const health = (await res.json()) as {
-      status: string;
-      services: Record<string, { status: string }>;
-      infrastructure: Record<string, { status: string }>;
-    };
-    // payments has no reachable instance, so the platform is degraded and says which part.
+    const health = (await res.json()) as PlatformHealth;
     expect(res.status).toBe(503);
     expect(health.status).toBe('degraded');
-    expect(health.services.users?.status).toBe('ok');
-    expect(health.services.events?.status).toBe('ok');
-    expect(health.services.payments?.status).toBe('down');
+    expect(health.services.users.status).toBe('ok');
+    expect(health.services.events.status).toBe('ok');
+    expect(health.services.payments.status).toBe('down');
     expect(health.infrastructure).toEqual({ postgres: { status: 'ok' }, rabbitmq: { status: 'ok' }, temporal: { status: 'ok' } });
+  });
+
+  it('reports 200 when every service and infrastructure piece is healthy, and names a broker a service cannot reach', async () => {
+    const payments = await listen(upstreamApp('payments'), 0, '127.0.0.1');
+    const cutOff = await listen(upstreamApp('payments-b', 'down'), 0, '127.0.0.1');
+    servers.push(payments, cutOff);
+    const urls = (port: number) => `http://127.0.0.1:${port}`;
+    const healthOf = async (paymentsUrls: string) => {
+      const other = createGateway({
+        config: testConfig({
+          USERS_URLS: gateway.pools.users.urls().join(','),
+          EVENTS_URLS: urls(eventsA.port),
+          BOOKINGS_URLS: gateway.pools.bookings.urls().join(','),
+          PAYMENTS_URLS: paymentsUrls,
+        }),
+        logger: testLogger(),
+      });
+      const res = await other.app.request('/health');
+      return { status: res.status, body: (await res.json()) as PlatformHealth };
+    };
+
+    const healthy = await healthOf(urls(payments.port));
+    expect(healthy.status).toBe(200);
+    expect(healthy.body.status).toBe('ok');
+    expect(Object.values(healthy.body.services).map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+
+    const broken = await healthOf(`${urls(payments.port)},${urls(cutOff.port)}`);
+    expect(broken.status).toBe(503);
+    expect(broken.body.infrastructure.rabbitmq.status).toBe('down');
+    expect(broken.body.infrastructure.rabbitmq.detail).toContain(urls(cutOff.port));
+    expect(broken.body.infrastructure.postgres.status).toBe('ok');
   });
 
   it("shows every service's public routes in /docs, served under /api/v1", async () => {

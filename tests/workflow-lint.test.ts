@@ -22,7 +22,7 @@ describe('the workflow import rule', () => {
       "import { proxyActivities } from '@temporalio/workflow';",
       "import { TASK_QUEUES } from './task-queues.ts';",
       "import type { PlatformActivities } from '../activities/platform.activities.ts';",
-      "import { type Orm } from '../common/db/orm.ts';",
+      "import type { Orm } from '../common/db/orm.ts';",
     ].join('\n');
     expect(await problems(code)).toEqual([]);
   });
@@ -33,12 +33,27 @@ describe('the workflow import rule', () => {
     ["import { createPlatformActivities } from '../activities/platform.activities.ts';", 'import type'],
     ["import { OutboxMessage } from '../entities/messaging/outbox-message.entity.ts';", 'import type'],
     ["import { Client } from '@temporalio/client';", 'import type'],
+    ["import { OutboxMessage } from './../entities/messaging/outbox-message.entity.ts';", 'import type'],
+    ["import { helper } from './nested/helper.ts';", 'import type'],
   ])('refuses %s', async (code, reason) => {
     const found = await problems(code);
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('@typescript-eslint/no-restricted-imports');
     expect(found[0]).toContain(reason);
   });
+
+  it('refuses an inline type import, which still loads the module at run time', async () => {
+    expect(await problems("import { type Orm } from '../common/db/orm.ts';")).toEqual([
+      expect.stringContaining('@typescript-eslint/no-import-type-side-effects'),
+    ]);
+  });
+
+  it.each(["const fs = await import('node:fs');", "const fs = require('node:fs');"])(
+    'refuses loading modules at run time: %s',
+    async (code) => {
+      expect(await problems(code)).toEqual([expect.stringContaining('may not load modules at run time')]);
+    },
+  );
 
   it('leaves code outside workflows/ alone', async () => {
     expect(await problems("import { readFile } from 'node:fs';", 'activities/probe.activities.ts')).toEqual([]);

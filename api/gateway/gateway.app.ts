@@ -20,8 +20,8 @@ export interface GatewayDeps {
 export interface Gateway {
   app: Hono<{ Variables: RequestIdVariables }>;
   pools: Record<ServiceName, UpstreamPool>;
-  /** Re-probes instances marked down; the server calls it on an interval. */
-  checkDownInstances(): Promise<void>;
+  /** Probes every instance's /health: a failing one leaves the rotation, a recovered one comes back. */
+  checkInstances(): Promise<void>;
 }
 
 type OpenApiDoc = { paths?: Record<string, unknown>; servers?: unknown[]; [key: string]: unknown };
@@ -82,23 +82,28 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
   });
 
-  async function checkDownInstances(): Promise<void> {
+  async function checkInstances(): Promise<void> {
     await Promise.all(
       Object.values(pools).flatMap((pool) =>
-        pool.unhealthy().map(async (url) => {
+        pool.snapshot().map(async ({ url, healthy }) => {
+          let failure: string | undefined;
           try {
             const res = await doFetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
-            if (res.ok) {
-              pool.markUp(url);
-              logger.info({ service: pool.service, url }, 'upstream instance back');
-            }
-          } catch {
-            // still down; the next round tries again
+            if (!res.ok) failure = `health answered ${res.status}`;
+          } catch (err) {
+            failure = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+          }
+          if (failure === undefined && !healthy) {
+            pool.markUp(url);
+            logger.info({ service: pool.service, url }, 'upstream instance back in rotation');
+          } else if (failure !== undefined && healthy) {
+            pool.markDown(url, failure);
+            logger.warn({ service: pool.service, url, reason: failure }, 'upstream instance out of rotation');
           }
         }),
       ),
     );
   }
 
-  return { app, pools, checkDownInstances };
+  return { app, pools, checkInstances };
 }

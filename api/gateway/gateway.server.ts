@@ -7,7 +7,7 @@ import { createGateway } from './gateway.app.ts';
 export async function startGateway(config: Config, logger: Logger) {
   const gateway = createGateway({ config, logger });
   const server = await listen(gateway.app, config.gateway.port, config.host);
-  const timer = setInterval(() => void gateway.checkDownInstances(), config.gateway.healthIntervalMs);
+  const timer = setInterval(() => void gateway.checkInstances(), config.gateway.healthIntervalMs);
   logger.info({ port: server.port }, 'gateway listening');
   return {
     port: server.port,

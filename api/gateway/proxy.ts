@@ -56,11 +56,22 @@ function isConnectionFailure(err: unknown): boolean {
   );
 }
 
+/** Bodies up to this size are read before sending, so they can go to another instance if the first is down. */
+const REPLAYABLE_BODY_BYTES = 1024 * 1024;
+
+/** The request body as something that can be sent again, or the stream itself when it is large or of unknown size. */
+async function requestBody(c: Context): Promise<{ body: RequestInit['body']; replayable: boolean }> {
+  if (c.req.raw.body === null || ['GET', 'HEAD'].includes(c.req.method)) return { body: undefined, replayable: true };
+  const length = Number(c.req.header('content-length'));
+  if (Number.isFinite(length) && length <= REPLAYABLE_BODY_BYTES) return { body: await c.req.arrayBuffer(), replayable: true };
+  return { body: c.req.raw.body, replayable: false };
+}
+
 export async function proxyRequest(c: Context, options: ProxyOptions): Promise<Response> {
   const { pool, target, timeoutMs } = options;
   const doFetch = options.fetch ?? fetch;
   const method = c.req.method;
-  const hasBody = c.req.raw.body !== null && !['GET', 'HEAD'].includes(method);
+  const { body, replayable } = await requestBody(c);
   const tried = new Set<string>();
   const headers = upstreamRequestHeaders(c);
 
@@ -72,10 +83,10 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
       const upstream = await doFetch(base + target, {
         method,
         headers,
-        body: hasBody ? c.req.raw.body : undefined,
+        body,
         signal: AbortSignal.any([timeout.signal, c.req.raw.signal]),
         redirect: 'manual',
-        ...(hasBody ? { duplex: 'half' } : {}),
+        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       });
       return new Response(upstream.body, {
         status: upstream.status,
@@ -88,8 +99,8 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
       }
       if (!isConnectionFailure(err)) throw err;
       pool.markDown(base, (err as { cause?: { code?: string } }).cause?.code ?? 'unreachable');
-      // A streamed request body cannot be sent twice; only bodiless requests move on to another instance.
-      if (hasBody) break;
+      // A streamed body is gone once sent; anything else moves on to the next instance.
+      if (!replayable) break;
     } finally {
       clearTimeout(timer);
     }

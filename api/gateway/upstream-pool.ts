@@ -39,6 +39,7 @@ export class UpstreamPool {
     if (instance) Object.assign(instance, { healthy: true, lastError: undefined });
   }
 
+  /** Instances out of the rotation. */
   unhealthy(): string[] {
     return this.instances.filter((i) => !i.healthy).map((i) => i.url);
   }

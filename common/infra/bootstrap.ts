@@ -8,6 +8,8 @@ export interface BootstrapOptions {
   rabbitmqUrl: string;
   /** Whether missing databases are created here (tests recreate their own instead). */
   createDatabases: boolean;
+  /** A Temporal CLI binary to use instead of looking for one (TEMPORAL_CLI). */
+  temporalCli?: string;
   progress: (line: string) => void;
 }
 
@@ -20,14 +22,18 @@ export interface BootstrapResult {
 export async function bootstrap(options: BootstrapOptions): Promise<BootstrapResult> {
   const [postgres, rabbit, temporal] = await Promise.allSettled([
     (async () => {
-      await checkPostgres(options.databaseUrls[0] ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+      // Services may keep their databases on different servers: each server is checked once.
+      const servers = new Map(options.databaseUrls.map((url) => [new URL(url).host, url]));
+      const checks = await Promise.allSettled([...servers.values()].map((url) => checkPostgres(url)));
+      const down = checks.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (down.length > 0) throw new InfraError(down.map((r) => (r.reason as Error).message).join('\n'));
       if (!options.createDatabases) return [];
       const created: string[] = [];
       for (const url of options.databaseUrls) if (await ensureDatabase(url)) created.push(new URL(url).pathname.slice(1));
       return created;
     })(),
     checkRabbitMq(options.rabbitmqUrl),
-    ensureTemporalCli(options.progress),
+    ensureTemporalCli(options.temporalCli, options.progress),
   ]);
   const problems = [postgres, rabbit, temporal]
     .filter((r): r is PromiseRejectedResult => r.status === 'rejected')

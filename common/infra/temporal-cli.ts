@@ -1,6 +1,6 @@
 // Finds the Temporal CLI (PATH, TEMPORAL_CLI or Go's bin folder) or builds it with `go install`, and runs its dev server.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 
@@ -11,7 +11,7 @@ export class InfraError extends Error {
   override name = 'InfraError';
 }
 
-function which(command: string): string | undefined {
+export function which(command: string): string | undefined {
   const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
   const path = found.stdout.trim();
   return found.status === 0 && path ? path : undefined;
@@ -23,18 +23,31 @@ function goBinDir(): string | undefined {
   return gopath ? join(gopath.split(':')[0] ?? gopath, 'bin') : undefined;
 }
 
-export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.TEMPORAL_CLI && existsSync(env.TEMPORAL_CLI)) return env.TEMPORAL_CLI;
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The configured binary (TEMPORAL_CLI), else `temporal` on PATH, else the one `go install` left in Go's bin folder. */
+export function findTemporalCli(configured?: string): string | undefined {
+  if (configured) {
+    if (!executable(configured)) throw new InfraError(`TEMPORAL_CLI is set to ${configured}, which is not an executable file`);
+    return configured;
+  }
   const onPath = which('temporal');
   if (onPath) return onPath;
   const goBin = goBinDir();
   const built = goBin && join(goBin, 'temporal');
-  return built && existsSync(built) ? built : undefined;
+  return built && existsSync(built) && executable(built) ? built : undefined;
 }
 
 /** Returns the Temporal CLI, building it with Go when it is missing; `progress` gets a line every few seconds. */
-export async function ensureTemporalCli(progress: (line: string) => void): Promise<string> {
-  const existing = findTemporalCli();
+export async function ensureTemporalCli(configured: string | undefined, progress: (line: string) => void): Promise<string> {
+  const existing = findTemporalCli(configured);
   if (existing) return existing;
   if (!which('go')) {
     throw new InfraError(
@@ -50,7 +63,13 @@ export async function ensureTemporalCli(progress: (line: string) => void): Promi
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
   const timer = setInterval(() => progress(`still building the Temporal CLI… ${Math.round((Date.now() - started) / 1000)} s`), 15_000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('error', (err) => {
+      stderr += `\n${err.message}`;
+      resolve(null);
+    });
+    child.once('close', resolve);
+  });
   clearInterval(timer);
   const built = findTemporalCli();
   if (code !== 0 || !built) {
@@ -88,6 +107,8 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   process: ChildProcess;
+  /** Resolves when the server process ends, for whatever reason. */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -99,13 +120,18 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   for (const attribute of SEARCH_ATTRIBUTES) args.push('--search-attribute', attribute);
   const child = spawn(options.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
+  let spawnError: Error | undefined;
+  child.once('error', (err) => (spawnError = err));
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
   const address = `${ip}:${options.port}`;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', resolve);
+    child.once('error', () => resolve(null));
+  });
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (spawnError || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
@@ -113,8 +139,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
+    if (spawnError) throw new InfraError(`could not run the Temporal CLI at ${options.binary}: ${spawnError.message}`);
     if (child.exitCode !== null) throw new InfraError(`the Temporal dev server exited at start: ${stderr.trim().split('\n').pop() ?? ''}`);
-    if (await temporalReachable(address, 500)) return { address, process: child, stop };
+    if (await temporalReachable(address, 500)) return { address, process: child, exited, stop };
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();

@@ -46,31 +46,41 @@ export default async function setup(project: TestProject) {
   const config = loadConfig(testEnv);
   const databaseUrls = SERVICE_NAMES.map((s) => config.services[s].databaseUrl);
 
-  const infra = await bootstrap({ databaseUrls, rabbitmqUrl: config.rabbitmq.url, createDatabases: false, progress: log });
+  const infra = await bootstrap({
+    databaseUrls,
+    rabbitmqUrl: config.rabbitmq.url,
+    temporalCli: process.env.TEMPORAL_CLI,
+    createDatabases: false,
+    progress: log,
+  });
 
-  const [temporal, bundle] = await Promise.all([
-    freePort().then((port) => startTemporalDevServer({ binary: infra.temporalCli, port })),
-    bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-    }),
-    (async () => {
-      for (const service of SERVICE_NAMES) {
-        await recreateDatabase(config.services[service].databaseUrl);
-        const orm = await openServiceOrm(ormSettings(service, config), { migrate: true });
-        await orm.close();
-      }
-    })(),
-  ]);
-  testEnv.TEMPORAL_ADDRESS = temporal.address;
-
-  mkdirSync(testEnv.DATA_DIR!, { recursive: true });
-  const workflowBundlePath = join(testEnv.DATA_DIR!, 'workflow-bundle.js');
-  writeFileSync(workflowBundlePath, bundle.code);
-
-  project.provide('testEnv', testEnv);
-  project.provide('workflowBundlePath', workflowBundlePath);
-  project.provide('temporalCli', infra.temporalCli);
+  const temporal = await startTemporalDevServer({ binary: infra.temporalCli, port: await freePort() });
+  try {
+    const [bundle] = await Promise.all([
+      bundleWorkflowCode({
+        workflowsPath: WORKFLOWS_PATH,
+        logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+      }),
+      (async () => {
+        for (const service of SERVICE_NAMES) {
+          await recreateDatabase(config.services[service].databaseUrl);
+          const orm = await openServiceOrm(ormSettings(service, config), { migrate: true });
+          await orm.close();
+        }
+      })(),
+    ]);
+    testEnv.TEMPORAL_ADDRESS = temporal.address;
+    mkdirSync(testEnv.DATA_DIR!, { recursive: true });
+    const workflowBundlePath = join(testEnv.DATA_DIR!, 'workflow-bundle.js');
+    writeFileSync(workflowBundlePath, bundle.code);
+    project.provide('testEnv', testEnv);
+    project.provide('workflowBundlePath', workflowBundlePath);
+    project.provide('temporalCli', infra.temporalCli);
+  } catch (err) {
+    // Without this the dev server would outlive a failed setup.
+    await temporal.stop();
+    throw err;
+  }
 
   return async () => {
     await temporal.stop();
