@@ -84,6 +84,14 @@ describe('gateway', () => {
     base = `http://127.0.0.1:${server.port}`;
   });
 
+  /** Restarts the second events instance on its old port; its next health check puts it back in the rotation. */
+  async function bringBackEventsB(port: number): Promise<void> {
+    eventsB = await listen(upstreamApp('events-b'), port, '127.0.0.1');
+    servers.push(eventsB);
+    await gateway.checkInstances();
+    expect(gateway.pools.events.unhealthy()).toEqual([]);
+  }
+
   afterAll(async () => {
     await server?.close();
     await Promise.all(servers.map((s) => s.close()));
@@ -169,10 +177,7 @@ describe('gateway', () => {
     await gateway.checkInstances();
     expect(gateway.pools.events.unhealthy()).toEqual([`http://127.0.0.1:${portB}`]);
 
-    eventsB = await listen(upstreamApp('events-b'), portB, '127.0.0.1');
-    servers.push(eventsB);
-    await gateway.checkInstances();
-    expect(gateway.pools.events.unhealthy()).toEqual([]);
+    await bringBackEventsB(portB);
     const seen = new Set<string>();
     for (let i = 0; i < 4; i++) seen.add(((await (await fetch(`${base}/api/v1/events`)).json()) as { instance: string }).instance);
     expect(seen).toEqual(new Set(['events-a', 'events-b']));
@@ -183,10 +188,7 @@ describe('gateway', () => {
     await eventsB.close();
     await gateway.checkInstances();
     expect(gateway.pools.events.unhealthy()).toEqual([`http://127.0.0.1:${portB}`]);
-    eventsB = await listen(upstreamApp('events-b'), portB, '127.0.0.1');
-    servers.push(eventsB);
-    await gateway.checkInstances();
-    expect(gateway.pools.events.unhealthy()).toEqual([]);
+    await bringBackEventsB(portB);
   });
 
   it('reports a service with no reachable instance on /health, and the platform as degraded', async () => {
