@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +47,18 @@ describe('infrastructure bootstrap', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InfraError);
     expect((err as Error).message).toBe(`TEMPORAL_CLI is set to ${notExecutable}, which is not an executable file`);
+  });
+
+  it('names the alternatives when the Temporal CLI is missing and Go is not there to build it', () => {
+    const module = fileURLToPath(new URL('../common/infra/temporal-cli.ts', import.meta.url));
+    const script = `import { ensureTemporalCli } from ${JSON.stringify(module)};
+      ensureTemporalCli(undefined, () => {}).then(() => console.log('found'), (err) => console.log(err.name + ': ' + err.message));`;
+    // With an empty PATH neither `temporal` nor `go` can be found.
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: '', HOME: '/nonexistent' },
+      encoding: 'utf8',
+    });
+    expect(run.stdout.trim()).toMatch(/^InfraError: Temporal CLI not found and Go is not installed: .*TEMPORAL_CLI.*docker compose up/);
   });
 
   it('says in one line each what is missing and the command that starts it', async () => {

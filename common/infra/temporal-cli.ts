@@ -13,13 +13,13 @@ export class InfraError extends Error {
 
 export function which(command: string): string | undefined {
   const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-  const path = found.stdout.trim();
+  const path = found.stdout?.trim();
   return found.status === 0 && path ? path : undefined;
 }
 
 function goBinDir(): string | undefined {
   if (!which('go')) return undefined;
-  const gopath = spawnSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).stdout.trim();
+  const gopath = spawnSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).stdout?.trim();
   return gopath ? join(gopath.split(':')[0] ?? gopath, 'bin') : undefined;
 }
 
