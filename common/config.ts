@@ -181,6 +181,3 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     readyCheckTimeoutMs: e.READY_CHECK_TIMEOUT_MS,
   };
 }
-
-/** The documented variables, for the README's configuration table and `--help`. */
-export const CONFIG_VARIABLES = Object.keys(envSchema.shape);

@@ -3,7 +3,7 @@
 // tools only the tests need are checked too.
 import { ConfigError, loadConfig, SERVICE_NAMES } from '../common/config.ts';
 import { bootstrap, type BootstrapResult } from '../common/infra/bootstrap.ts';
-import { InfraError, which } from '../common/infra/temporal-cli.ts';
+import { InfraError, which } from '../common/infra/system.ts';
 
 const checkOnly = process.argv.includes('--check');
 const problems: string[] = [];

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, SERVICE_NAMES, type Config } from '../common/config.ts';
 import { bootstrap } from '../common/infra/bootstrap.ts';
 import { portOpen } from '../common/infra/ports.ts';
-import { InfraError, startTemporalDevServer, temporalReachable, type DevServer } from '../common/infra/temporal-cli.ts';
+import { InfraError } from '../common/infra/system.ts';
+import { startTemporalDevServer, temporalReachable, type DevServer } from '../common/infra/temporal-cli.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COLORS = { gateway: 36, users: 32, events: 33, bookings: 35, payments: 34, maildev: 90 } as const;

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { ensureDatabase } from '../common/db/orm.ts';
 import { bootstrap } from '../common/infra/bootstrap.ts';
 import { freePort } from '../common/infra/ports.ts';
-import { InfraError } from '../common/infra/temporal-cli.ts';
+import { InfraError } from '../common/infra/system.ts';
 import { testConfig } from './support/context.ts';
 
 async function sql(url: string, query: string): Promise<unknown[]> {

@@ -1,6 +1,5 @@
 // A domain service process: its database (migrated), RabbitMQ, Temporal, then its HTTP API and/or its worker.
-import type { Worker } from '@temporalio/worker';
-import type { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createDomainApp } from '../api/domain-apps.ts';
 import type { Config, ServiceName } from '../common/config.ts';
 import { openServiceOrm } from '../common/db/orm.ts';

@@ -42,16 +42,16 @@ export function databaseName(clientUrl: string): string {
   return name;
 }
 
-async function withMaintenanceClient<T>(clientUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `run` on a connection to the server's `postgres` database (the one that always exists). */
+export async function withMaintenanceClient<T>(clientUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const url = new URL(clientUrl);
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${url.host}: ${(err as Error).message || (err as { code?: string }).code}`, {
-      cause: err,
-    });
+    const reason = (err as Error).message || (err as { code?: string }).code || 'unreachable';
+    throw new Error(`PostgreSQL is not reachable at ${url.host} (${reason})`, { cause: err });
   }
   try {
     return await run(client);

@@ -1,7 +1,8 @@
 // Infrastructure bootstrap shared by `npm start`, the test suite and CI: PostgreSQL and its databases, RabbitMQ, the Temporal CLI.
 import { ensureDatabase } from '../db/orm.ts';
 import { checkPostgres, checkRabbitMq } from './services.ts';
-import { ensureTemporalCli, InfraError } from './temporal-cli.ts';
+import { InfraError } from './system.ts';
+import { ensureTemporalCli } from './temporal-cli.ts';
 
 export interface BootstrapOptions {
   databaseUrls: string[];

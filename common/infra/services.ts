@@ -1,9 +1,9 @@
 // Reachability of PostgreSQL and RabbitMQ, told as one line each with the command that starts what is missing.
 import { existsSync, readdirSync } from 'node:fs';
 import amqp from 'amqplib';
-import pg from 'pg';
+import { withMaintenanceClient } from '../db/orm.ts';
 import { redactUrl } from '../redact.ts';
-import { InfraError } from './temporal-cli.ts';
+import { InfraError } from './system.ts';
 
 function postgresStartCommand(): string {
   const versions = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql') : [];
@@ -13,17 +13,10 @@ function postgresStartCommand(): string {
 }
 
 export async function checkPostgres(clientUrl: string): Promise<void> {
-  const url = new URL(clientUrl);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 3_000 });
   try {
-    await client.connect();
-    await client.query('select 1');
+    await withMaintenanceClient(clientUrl, (client) => client.query('select 1'));
   } catch (err) {
-    const reason = (err as Error).message || (err as { code?: string }).code || 'unreachable';
-    throw new InfraError(`PostgreSQL is not reachable at ${url.host} (${reason}); start it with: ${postgresStartCommand()}`);
-  } finally {
-    await client.end().catch(() => undefined);
+    throw new InfraError(`${(err as Error).message}; start it with: ${postgresStartCommand()}`);
   }
 }
 

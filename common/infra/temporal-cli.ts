@@ -1,21 +1,12 @@
 // Finds the Temporal CLI (PATH, TEMPORAL_CLI or Go's bin folder) or builds it with `go install`, and runs its dev server.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { InfraError, which } from './system.ts';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 export const SEARCH_ATTRIBUTES = ['BookingStatus=Keyword', 'EventId=Keyword', 'CustomerId=Keyword'];
-
-export class InfraError extends Error {
-  override name = 'InfraError';
-}
-
-export function which(command: string): string | undefined {
-  const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-  const path = found.stdout?.trim();
-  return found.status === 0 && path ? path : undefined;
-}
 
 function goBinDir(): string | undefined {
   if (!which('go')) return undefined;
@@ -106,7 +97,6 @@ export interface DevServerOptions {
 
 export interface DevServer {
   address: string;
-  process: ChildProcess;
   /** Resolves when the server process ends, for whatever reason. */
   exited: Promise<number | null>;
   stop(): Promise<void>;
@@ -141,7 +131,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   while (Date.now() < deadline) {
     if (spawnError) throw new InfraError(`could not run the Temporal CLI at ${options.binary}: ${spawnError.message}`);
     if (child.exitCode !== null) throw new InfraError(`the Temporal dev server exited at start: ${stderr.trim().split('\n').pop() ?? ''}`);
-    if (await temporalReachable(address, 500)) return { address, process: child, exited, stop };
+    if (await temporalReachable(address, 500)) return { address, exited, stop };
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();

@@ -18,7 +18,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     testEnv: Record<string, string>;
     workflowBundlePath: string;
-    temporalCli: string;
   }
 }
 
@@ -75,7 +74,6 @@ export default async function setup(project: TestProject) {
     writeFileSync(workflowBundlePath, bundle.code);
     project.provide('testEnv', testEnv);
     project.provide('workflowBundlePath', workflowBundlePath);
-    project.provide('temporalCli', infra.temporalCli);
   } catch (err) {
     // Without this the dev server would outlive a failed setup.
     await temporal.stop();
