@@ -1,5 +1,12 @@
 // The HTTP app of each domain service: the common operations routes plus that service's own routes.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { SigningKeys } from '../common/auth/keys.ts';
+import { authenticate, principalOf } from '../common/auth/middleware.ts';
+import type { TokenVerifier } from '../common/auth/verify.ts';
 import type { Config, ServiceName } from '../common/config.ts';
+import { NEEDS_TOKEN, TOKEN_PROBLEMS, jsonAnswer } from '../common/http/openapi.ts';
+import type { UsersContext } from '../domain/users/context.ts';
+import { registerUsersRoutes } from './users/users.routes.ts';
 import type { Orm } from '../common/db/orm.ts';
 import { createServiceApp, type ServiceApp } from '../common/http/service-app.ts';
 import type { ReadinessCheck } from '../common/http/readiness.ts';
@@ -13,6 +20,22 @@ export interface DomainDeps {
   orm: Orm;
   rabbit: Rabbit;
   temporal: Temporal;
+  auth: ServiceAuth;
+  /** Nudges this service's outbox relay after a commit that wrote facts. */
+  outbox: { kick(): void };
+}
+
+export interface ServiceAuth {
+  verifier: TokenVerifier;
+  /** Proves that a forwarded client address was set by the gateway. */
+  gatewaySecret: string;
+  /** The users service's signing keys (only that service has them). */
+  keys?: SigningKeys;
+}
+
+export function usersContext(deps: DomainDeps): UsersContext {
+  if (!deps.auth.keys) throw new Error('the users service needs its signing keys');
+  return { orm: deps.orm, keys: deps.auth.keys, auth: deps.config.auth, logger: deps.logger, published: () => deps.outbox.kick() };
 }
 
 const DESCRIPTIONS: Record<ServiceName, string> = {
@@ -24,7 +47,8 @@ const DESCRIPTIONS: Record<ServiceName, string> = {
 
 /** Each service's own routes, mounted on top of the common app. */
 const ROUTES: Record<ServiceName, (app: ServiceApp, deps: DomainDeps) => void> = {
-  users: () => undefined,
+  users: (app, deps) =>
+    registerUsersRoutes(app, { ctx: usersContext(deps), verifier: deps.auth.verifier, gatewaySecret: deps.auth.gatewaySecret }),
   events: () => undefined,
   bookings: () => undefined,
   payments: () => undefined,
@@ -46,6 +70,31 @@ export function createDomainApp(service: ServiceName, deps: DomainDeps): Service
     readiness: readinessChecks(deps),
     readyTimeoutMs: deps.config.readyCheckTimeoutMs,
   });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/whoami',
+      tags: ['Operations'],
+      summary: 'The caller as this service sees it',
+      description:
+        "Checks the access token here, as every route of this service does: signature against the users service's published keys, issuer, audience, type and expiry.",
+      middleware: authenticate(deps.auth.verifier),
+      ...NEEDS_TOKEN,
+      responses: {
+        200: jsonAnswer(
+          z
+            .object({ userId: z.uuid(), role: z.enum(['user', 'admin']), sessionId: z.uuid(), expiresAt: z.iso.datetime() })
+            .openapi('Principal'),
+          'The verified principal',
+        ),
+        ...TOKEN_PROBLEMS,
+      },
+    }),
+    (c) => {
+      const principal = principalOf(c);
+      return c.json({ ...principal, expiresAt: principal.expiresAt.toISOString() }, 200);
+    },
+  );
   ROUTES[service](app, deps);
   return app;
 }

@@ -120,6 +120,20 @@ const envSchema = z.object({
   // Set by `npm start` for the processes it runs, so they stop with it.
   EVENTIX_PARENT_PID: z.string().regex(/^\d+$/, 'expected a process id').transform(Number).optional(),
   READY_CHECK_TIMEOUT_MS: positiveInt(2_000),
+
+  AUTH_ISSUER: z.string().min(1).default('eventix'),
+  AUTH_AUDIENCE: z.string().min(1).default('eventix-api'),
+  // A JSON file {"keys": [private JWK, ...]}: the first key signs, every key's public half is published.
+  AUTH_KEYS_FILE: z.string().min(1).optional(),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
+  SESSION_TTL_DAYS: positiveInt(30),
+  // Shared by the gateway and the services: proves a forwarded client address was set by the gateway.
+  GATEWAY_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  ADMIN_EMAIL: z.email('expected an email address').default('admin@eventix.com'),
+  ADMIN_PASSWORD: z.string().min(1).optional(),
+  LOGIN_LIMIT_WINDOW_SECONDS: positiveInt(300),
+  LOGIN_LIMIT_PER_IP: positiveInt(50),
+  LOGIN_LIMIT_PER_ACCOUNT: positiveInt(10),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -144,6 +158,19 @@ export interface Config {
   serviceMode: Env['SERVICE_MODE'];
   parentPid: number | undefined;
   readyCheckTimeoutMs: number;
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  keysFile: string | undefined;
+  accessTokenTtlSeconds: number;
+  sessionTtlDays: number;
+  gatewaySecret: string | undefined;
+  admin: { email: string; password: string | undefined };
+  /** Login attempts per client address, and failed attempts per account, within one window. */
+  loginLimits: { windowSeconds: number; perIp: number; perAccount: number };
 }
 
 export class ConfigError extends Error {
@@ -160,6 +187,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = result.data;
+  if (e.NODE_ENV === 'production' && !e.GATEWAY_SECRET) {
+    throw new ConfigError('invalid configuration: GATEWAY_SECRET: required in production (at least 32 random characters)');
+  }
   const service = (name: ServiceName): ServiceEndpoints => {
     const key = name.toUpperCase() as Uppercase<ServiceName>;
     const port = e[`${key}_PORT`];
@@ -179,5 +209,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     serviceMode: e.SERVICE_MODE,
     parentPid: e.EVENTIX_PARENT_PID,
     readyCheckTimeoutMs: e.READY_CHECK_TIMEOUT_MS,
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      keysFile: e.AUTH_KEYS_FILE,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      sessionTtlDays: e.SESSION_TTL_DAYS,
+      gatewaySecret: e.GATEWAY_SECRET,
+      admin: { email: e.ADMIN_EMAIL.trim().toLowerCase(), password: e.ADMIN_PASSWORD },
+      loginLimits: { windowSeconds: e.LOGIN_LIMIT_WINDOW_SECONDS, perIp: e.LOGIN_LIMIT_PER_IP, perAccount: e.LOGIN_LIMIT_PER_ACCOUNT },
+    },
   };
 }

@@ -5,11 +5,15 @@ import type { Config, ServiceName } from '../common/config.ts';
 import type { ServiceOrmSettings } from '../common/db/orm.ts';
 import { InboxMessage } from './messaging/inbox-message.entity.ts';
 import { OutboxMessage } from './messaging/outbox-message.entity.ts';
+import { UserNotification } from './users/notification.entity.ts';
+import { UserPreference } from './users/preference.entity.ts';
+import { UserSession } from './users/session.entity.ts';
+import { UserAccount } from './users/user-account.entity.ts';
 
 const MESSAGING = [OutboxMessage, InboxMessage];
 
 const ENTITIES: Record<ServiceName, EntitySchema<any, any>[]> = {
-  users: [...MESSAGING],
+  users: [...MESSAGING, UserAccount, UserSession, UserPreference, UserNotification],
   events: [...MESSAGING],
   bookings: [...MESSAGING],
   payments: [...MESSAGING],

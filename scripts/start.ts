@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_ADMIN_PASSWORD } from '../domain/users/accounts.ts';
 import { ConfigError, loadConfig, SERVICE_NAMES, type Config } from '../common/config.ts';
 import { bootstrap } from '../common/infra/bootstrap.ts';
 import { portOpen } from '../common/infra/ports.ts';
@@ -164,6 +165,7 @@ async function main(config: Config): Promise<void> {
     ['Temporal Web UI', config.temporal.uiUrl],
     ['Mail catcher', `${config.mail.uiUrl}/index.html`],
     ['RabbitMQ management', 'http://127.0.0.1:15672 (when the management plugin is enabled)'],
+    ['Admin sign-in', `${config.auth.admin.email} / ${config.auth.admin.password ? '(ADMIN_PASSWORD)' : DEFAULT_ADMIN_PASSWORD}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   say('ready. Ctrl-C stops everything.');

@@ -48,4 +48,13 @@ describe('docker-compose.yml', () => {
     }
     expect(resolved.match(/image: eventix:local/g)).toHaveLength(5);
   });
+
+  it('gives every application process the same gateway secret and the users service for token keys', () => {
+    const resolved = compose('config').stdout;
+    const secrets = [...resolved.matchAll(/GATEWAY_SECRET: (\S+)/g)].map((m) => m[1]);
+    expect(secrets).toHaveLength(5);
+    expect(new Set(secrets).size).toBe(1);
+    expect(secrets[0]!.length).toBeGreaterThanOrEqual(32);
+    expect(resolved.match(/USERS_URLS: http:\/\/users:8000/g)).toHaveLength(5);
+  });
 });

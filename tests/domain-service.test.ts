@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoute, z } from '@hono/zod-openapi';
-import { createDomainApp } from '../api/domain-apps.ts';
+import { createDomainApp, type ServiceAuth } from '../api/domain-apps.ts';
+import { serviceAuth } from '../workers/domain-service.ts';
 import { openServiceOrm, type Orm } from '../common/db/orm.ts';
 import { connectRabbit, type Rabbit } from '../common/messaging/rabbitmq.ts';
 import { connectTemporal, type Temporal } from '../common/temporal/temporal.ts';
 import { ormSettings } from '../entities/orm-settings.ts';
 import { testConfig, testLogger } from './support/context.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from './support/wait.ts';
 
 describe('a domain service app', () => {
   const config = testConfig();
@@ -23,6 +17,7 @@ describe('a domain service app', () => {
   let rabbit: Rabbit;
   let temporal: Temporal;
   let brokerLink: TcpProxy;
+  let auth: ServiceAuth;
 
   beforeAll(async () => {
     const broker = new URL(config.rabbitmq.url);
@@ -32,6 +27,7 @@ describe('a domain service app', () => {
     orm = await openServiceOrm(ormSettings('events', config), { migrate: false });
     rabbit = await connectRabbit({ url: broker.toString(), exchange: config.rabbitmq.exchange, logger });
     temporal = await connectTemporal(config);
+    auth = await serviceAuth('events', config, logger);
   });
 
   afterAll(async () => {
@@ -41,7 +37,7 @@ describe('a domain service app', () => {
     await orm?.close();
   });
 
-  const app = () => createDomainApp('events', { config, logger, orm, rabbit, temporal });
+  const app = () => createDomainApp('events', { config, logger, orm, rabbit, temporal, auth, outbox: { kick: () => undefined } });
 
   it('is alive on /health', async () => {
     const res = await app().request('/health');

@@ -79,7 +79,7 @@ describe('gateway', () => {
       PAYMENTS_URLS: `http://127.0.0.1:${deadPort}`,
       UPSTREAM_TIMEOUT_MS: '500',
     });
-    gateway = createGateway({ config, logger: testLogger() });
+    gateway = createGateway({ config, logger: testLogger(), gatewaySecret: config.auth.gatewaySecret! });
     server = await listen(gateway.app, 0, '127.0.0.1');
     base = `http://127.0.0.1:${server.port}`;
   });
@@ -216,6 +216,7 @@ describe('gateway', () => {
           PAYMENTS_URLS: paymentsUrls,
         }),
         logger: testLogger(),
+        gatewaySecret: 'x'.repeat(32),
       });
       const res = await other.app.request('/health');
       return { status: res.status, body: (await res.json()) as PlatformHealth };

@@ -54,6 +54,14 @@ describe('a service process', () => {
     expect(lines[0]).toMatch(new RegExp(`^eventix payments: cannot start: PostgreSQL is not reachable at 127.0.0.1:${deadPort}`));
   });
 
+  it('refuses to run the users service in production without configured signing keys', async () => {
+    const run = await runMain(['users'], testEnv({ NODE_ENV: 'production' }));
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^eventix users: cannot start: AUTH_KEYS_FILE must name the token signing keys in production/);
+  });
+
   it('names the processes it can run when given none', async () => {
     const run = await runMain([], testEnv());
     expect(run.code).toBe(2);

@@ -1,6 +1,11 @@
 // A domain service process: its database (migrated), RabbitMQ, Temporal, then its HTTP API and/or its worker.
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import { createDomainApp } from '../api/domain-apps.ts';
+import { createDomainApp, usersContext, type DomainDeps, type ServiceAuth } from '../api/domain-apps.ts';
+import { loadSigningKeys } from '../common/auth/keys.ts';
+import { localKeys, remoteKeys, verifierFor } from '../common/auth/verify.ts';
+import { OutboxRelay } from '../common/messaging/outbox.ts';
+import { gatewaySecret } from '../common/secrets.ts';
+import { ensureDefaultAdmin } from '../domain/users/accounts.ts';
 import type { Config, ServiceName } from '../common/config.ts';
 import { openServiceOrm } from '../common/db/orm.ts';
 import { listen } from '../common/http/listen.ts';
@@ -36,12 +41,11 @@ export async function startDomainService(
   };
   installTemporalRuntime(logger);
   try {
-    const orm = await openServiceOrm(ormSettings(service, config), { migrate: true, logger });
-    cleanups.push(() => orm.close());
-    const rabbit = await connectRabbit({ url: config.rabbitmq.url, exchange: config.rabbitmq.exchange, logger });
-    cleanups.push(() => rabbit.close());
-    const temporal = await connectTemporal(config);
-    cleanups.push(() => temporal.close());
+    const opened = await openDomainDeps(service, config, logger, { migrate: true });
+    cleanups.push(() => opened.close());
+    const { deps } = opened;
+    const { orm } = deps;
+    if (service === 'users') await ensureDefaultAdmin(usersContext(deps), config.env);
 
     let worker: Worker | undefined;
     if (config.serviceMode !== 'api') {
@@ -69,7 +73,7 @@ export async function startDomainService(
 
     let port: number | undefined;
     if (config.serviceMode !== 'worker') {
-      const app = createDomainApp(service, { config, logger, orm, rabbit, temporal });
+      const app = createDomainApp(service, deps);
       const server = await listen(app, config.services[service].port, config.host);
       port = server.port;
       cleanups.push(() => server.close());
@@ -80,4 +84,47 @@ export async function startDomainService(
     await stop();
     throw err;
   }
+}
+
+/**
+ * What a service's routes and activities stand on: its database, RabbitMQ, Temporal, token checks and the
+ * outbox relay. `close()` releases them in reverse order.
+ */
+export async function openDomainDeps(
+  service: ServiceName,
+  config: Config,
+  logger: Logger,
+  options: { migrate: boolean },
+): Promise<{ deps: DomainDeps; close(): Promise<void> }> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+    closers.length = 0;
+  };
+  try {
+    const orm = await openServiceOrm(ormSettings(service, config), { migrate: options.migrate, logger });
+    closers.push(() => orm.close());
+    const rabbit = await connectRabbit({ url: config.rabbitmq.url, exchange: config.rabbitmq.exchange, logger });
+    closers.push(() => rabbit.close());
+    const temporal = await connectTemporal(config);
+    closers.push(() => temporal.close());
+    const auth = await serviceAuth(service, config, logger);
+    const relay = new OutboxRelay({ orm, rabbit, logger });
+    relay.start();
+    closers.push(() => relay.stop());
+    return { deps: { config, logger, orm, rabbit, temporal, auth, outbox: relay }, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** How this service checks tokens: the users service with its own keys, the others with the users service's published keys. */
+export async function serviceAuth(service: ServiceName, config: Config, logger: Logger): Promise<ServiceAuth> {
+  const secret = await gatewaySecret(config);
+  if (service === 'users') {
+    const keys = await loadSigningKeys(config);
+    return { verifier: verifierFor(config.auth, localKeys(keys.jwks)), gatewaySecret: secret, keys };
+  }
+  return { verifier: verifierFor(config.auth, remoteKeys({ urls: config.services.users.urls, logger })), gatewaySecret: secret };
 }

@@ -2,7 +2,11 @@
 import { Hono } from 'hono';
 import { SERVICE_NAMES, type Config, type ServiceName } from '../../common/config.ts';
 import { mountDocs } from '../../common/http/docs.ts';
-import { problemResponse } from '../../common/http/problem.ts';
+import { HttpProblem, problemResponse } from '../../common/http/problem.ts';
+import { bearerToken } from '../../common/auth/middleware.ts';
+import { remoteKeys, verifierFor, type TokenVerifier } from '../../common/auth/verify.ts';
+import { FORWARDED_FOR_HEADER, GATEWAY_PROOF_HEADER, socketAddress } from '../../common/http/client-address.ts';
+import { RevokedSessions } from './revocations.ts';
 import { accessLog } from '../../common/http/access-log.ts';
 import { requestId, type RequestIdVariables } from '../../common/http/request-id.ts';
 import type { Logger } from '../../common/logger.ts';
@@ -14,12 +18,19 @@ import { UpstreamPool } from './upstream-pool.ts';
 export interface GatewayDeps {
   config: Config;
   logger: Logger;
+  /** Sent with every forwarded request so services trust the client address the gateway names. */
+  gatewaySecret: string;
   fetch?: typeof fetch;
+  /** Revoked sessions (filled from RabbitMQ by the gateway process). */
+  revoked?: RevokedSessions;
+  /** Defaults to the users service's published keys. */
+  verifier?: TokenVerifier;
 }
 
 export interface Gateway {
   app: Hono<{ Variables: RequestIdVariables }>;
   pools: Record<ServiceName, UpstreamPool>;
+  revoked: RevokedSessions;
   /** Probes every instance's /health: a failing one leaves the rotation, a recovered one comes back. */
   checkInstances(): Promise<void>;
 }
@@ -33,11 +44,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ServiceName,
     UpstreamPool
   >;
+  const revoked = deps.revoked ?? new RevokedSessions();
+  const verifier =
+    deps.verifier ??
+    verifierFor(config.auth, remoteKeys({ urls: config.services.users.urls, logger, fetch: doFetch }), (sid) => revoked.has(sid));
   const app = new Hono<{ Variables: RequestIdVariables }>();
 
   app.use(requestId());
   app.use(accessLog(logger));
   app.onError((err, c) => {
+    if (err instanceof HttpProblem) return problemResponse(c, err.status, err.code, err.message);
     logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'gateway error');
     return problemResponse(c, 502, 'BAD_GATEWAY', 'The gateway could not complete the request.');
   });
@@ -68,6 +84,23 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   mountDocs(app, 'Eventix API', { urls: SERVICE_NAMES.map((s) => ({ name: s, url: `/docs/${s}/openapi.json` })) });
 
+  // The client's address as the gateway saw it, vouched for with the shared secret (a client's own X-Forwarded-For is dropped).
+  const forwarded = (c: Parameters<typeof socketAddress>[0]) => ({
+    [FORWARDED_FOR_HEADER]: socketAddress(c) ?? 'unknown',
+    [GATEWAY_PROOF_HEADER]: deps.gatewaySecret,
+  });
+
+  app.get('/.well-known/jwks.json', (c) =>
+    proxyRequest(c, { pool: pools.users, target: '/.well-known/jwks.json', timeoutMs: config.gateway.upstreamTimeoutMs, fetch: doFetch }),
+  );
+
+  // A request that carries a token must carry a valid one; the service checks it again and decides what needs one.
+  app.use(`${API_PREFIX}/*`, async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (token !== undefined) await verifier.verify(token);
+    await next();
+  });
+
   app.all(`${API_PREFIX}/*`, (c) => {
     const url = new URL(c.req.url);
     const rest = url.pathname.slice(API_PREFIX.length);
@@ -79,6 +112,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       target: rest + url.search,
       timeoutMs: config.gateway.upstreamTimeoutMs,
       fetch: doFetch,
+      headers: forwarded(c),
     });
   });
 
@@ -105,5 +139,5 @@ export function createGateway(deps: GatewayDeps): Gateway {
     );
   }
 
-  return { app, pools, checkInstances };
+  return { app, pools, revoked, checkInstances };
 }

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { problemResponse } from '../../common/http/problem.ts';
 import { REQUEST_ID_HEADER } from '../../common/http/request-id.ts';
+import { FORWARDED_FOR_HEADER, GATEWAY_PROOF_HEADER } from '../../common/http/client-address.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
 const HOP_BY_HOP = [
@@ -23,16 +24,22 @@ export interface ProxyOptions {
   /** Time allowed until the upstream's response headers arrive. */
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** Set on the upstream request, replacing whatever the client sent under those names. */
+  headers?: Record<string, string>;
 }
 
-function upstreamRequestHeaders(c: Context): Headers {
+function upstreamRequestHeaders(c: Context, extra: Record<string, string> = {}): Headers {
   const headers = new Headers(c.req.raw.headers);
   for (const name of HOP_BY_HOP) headers.delete(name);
+  // Only the gateway may vouch for a client address; a client's own claims are dropped.
+  headers.delete(GATEWAY_PROOF_HEADER);
+  headers.delete(FORWARDED_FOR_HEADER);
   const requestId = c.get('requestId' as never) as string;
   headers.set(REQUEST_ID_HEADER, requestId);
   const url = new URL(c.req.url);
   headers.set('x-forwarded-host', c.req.header('host') ?? url.host);
   headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
   return headers;
 }
 
@@ -73,7 +80,7 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
   const method = c.req.method;
   const { body, replayable } = await requestBody(c);
   const tried = new Set<string>();
-  const headers = upstreamRequestHeaders(c);
+  const headers = upstreamRequestHeaders(c, options.headers);
 
   for (let base = pool.next(tried); base !== undefined; base = pool.next(tried)) {
     tried.add(base);

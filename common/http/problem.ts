@@ -41,13 +41,22 @@ export class HttpProblem extends Error {
   readonly status: ContentfulStatusCode;
   readonly code: string;
   readonly errors: Problem['errors'];
+  /** Extra response headers, such as Retry-After on a 429. */
+  readonly headers: Record<string, string>;
 
-  constructor(status: ContentfulStatusCode, code: string, detail?: string, errors?: Problem['errors']) {
+  constructor(
+    status: ContentfulStatusCode,
+    code: string,
+    detail?: string,
+    errors?: Problem['errors'],
+    headers: Record<string, string> = {},
+  ) {
     super(detail ?? TITLES[status] ?? code);
     this.name = 'HttpProblem';
     this.status = status;
     this.code = code;
     this.errors = errors;
+    this.headers = headers;
   }
 }
 
@@ -58,7 +67,10 @@ export function problemBody(status: number, code: string, detail?: string, extra
 export function problemResponse(c: Context, status: ContentfulStatusCode, code: string, detail?: string, extra: Partial<Problem> = {}) {
   const requestId = c.get('requestId' as never) as string | undefined;
   const body = problemBody(status, code, detail, { instance: c.req.path, ...(requestId ? { requestId } : {}), ...extra });
-  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  // RFC 6750: a 401 says which scheme would be accepted.
+  if (status === 401) headers['www-authenticate'] = code === 'AUTHENTICATION_REQUIRED' ? 'Bearer' : 'Bearer error="invalid_token"';
+  return c.body(JSON.stringify(body), status, headers);
 }
 
 /** Turns zod issues into the `errors` list of a 422. */

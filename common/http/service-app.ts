@@ -5,11 +5,15 @@ import type { Logger } from '../logger.ts';
 import { mountDocs } from './docs.ts';
 import { HttpProblem, ProblemSchema, fieldErrors, problemResponse } from './problem.ts';
 import { accessLog } from './access-log.ts';
+import type { AuthVariables } from '../auth/middleware.ts';
 import { requestId, type RequestIdVariables } from './request-id.ts';
 import { runReadiness, ReadinessSchema, type ReadinessCheck } from './readiness.ts';
 
-export type AppEnv = { Variables: RequestIdVariables };
+export type AppEnv = { Variables: RequestIdVariables & AuthVariables };
 export type ServiceApp = OpenAPIHono<AppEnv>;
+
+/** The security scheme name routes use in `security: [{ [BEARER_AUTH]: [] }]`. */
+export const BEARER_AUTH = 'bearerAuth';
 
 export interface ServiceAppOptions {
   name: string;
@@ -57,7 +61,9 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.use(accessLog(logger));
   app.onError((err, c) => {
     if (err instanceof HttpProblem) {
-      return problemResponse(c, err.status, err.code, err.message, err.errors ? { errors: err.errors } : {});
+      const res = problemResponse(c, err.status, err.code, err.message, err.errors ? { errors: err.errors } : {});
+      for (const [name, value] of Object.entries(err.headers)) res.headers.set(name, value);
+      return res;
     }
     if (err instanceof HTTPException && err.status < 500) {
       return problemResponse(c, err.status, err.status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR', err.message);
@@ -74,6 +80,12 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   });
 
   app.openAPIRegistry.register('Problem', ProblemSchema);
+  app.openAPIRegistry.registerComponent('securitySchemes', BEARER_AUTH, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token from POST /auth/login or POST /auth/refresh.',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: `Eventix ${options.name} service`, version: options.version ?? '0.1.0', description: options.description },

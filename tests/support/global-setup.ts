@@ -1,5 +1,6 @@
 // Once per test run: the real PostgreSQL (fresh eventix_test_* databases), RabbitMQ (an exchange of its own),
 // a Temporal dev server of its own on a free port, and the workflow bundle built once.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,10 @@ export default async function setup(project: TestProject) {
     RABBITMQ_URL: process.env.RABBITMQ_URL ?? base.rabbitmq.url,
     RABBITMQ_EXCHANGE: `eventix.test.${process.pid}`,
     READY_CHECK_TIMEOUT_MS: '1500',
+    GATEWAY_SECRET: randomBytes(32).toString('base64url'),
+    // Every test signs in from 127.0.0.1; the rate-limit test sets its own small limits.
+    LOGIN_LIMIT_PER_IP: '100000',
+    LOGIN_LIMIT_PER_ACCOUNT: '1000',
   };
   for (const service of SERVICE_NAMES) {
     const url = new URL(postgresServer);

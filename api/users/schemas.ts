@@ -1,0 +1,156 @@
+// Request and response bodies of the users service, declared once for validation and OpenAPI.
+import { z } from '@hono/zod-openapi';
+import { ROLES } from '../../common/auth/verify.ts';
+import { PageQuerySchema, pageOf } from '../../common/http/pagination.ts';
+import { NOTIFICATION_KINDS } from '../../entities/users/preference.entity.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../../domain/users/passwords.ts';
+import { LANGUAGES } from '../../domain/users/profile.ts';
+
+const email = z.email().max(320).openapi({ example: 'ada@example.com' });
+const name = z.string().trim().min(1).max(200).openapi({ example: 'Ada Lovelace' });
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()-]{5,31}$/, 'expected a phone number such as +44 20 7946 0958')
+  .openapi({ example: '+44 20 7946 0958' });
+
+// The policy is checked with the other fields so one answer names every problem; the domain checks it again with the email.
+const newPassword = z
+  .string()
+  .superRefine((password, ctx) => {
+    const problem = passwordProblem(password);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .openapi({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, not a common password, not containing the email` });
+
+export const RegisterSchema = z.object({ email, password: newPassword, name }).openapi('Registration');
+
+export const LoginSchema = z
+  .object({ email: z.string().max(320).openapi({ example: 'admin@eventix.com' }), password: z.string().min(1).max(PASSWORD_MAX_LENGTH) })
+  .openapi('Credentials');
+
+export const RefreshSchema = z.object({ refreshToken: z.string().min(1).max(200) }).openapi('RefreshRequest');
+
+export const TokenPairSchema = z
+  .object({
+    accessToken: z.string().openapi({ description: 'Signed JWT (EdDSA), valid for expiresIn seconds' }),
+    refreshToken: z.string().openapi({ description: 'Opaque; works once, rotated on every refresh' }),
+    tokenType: z.literal('Bearer'),
+    expiresIn: z.number().int().openapi({ example: 900 }),
+  })
+  .openapi('TokenPair');
+
+export const UserSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    phone: z.string().nullable(),
+    role: z.enum(ROLES),
+    status: z.enum(['active', 'deactivated']),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('User');
+
+export type UserView = z.infer<typeof UserSchema>;
+
+export function userView(user: {
+  id: string;
+  email: string;
+  name: string;
+  phone?: string | null;
+  role: 'user' | 'admin';
+  status: 'active' | 'deactivated';
+  createdAt: Date;
+}): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    phone: user.phone ?? null,
+    role: user.role,
+    status: user.status,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export const ProfilePatchSchema = z
+  .object({ name: name.optional(), phone: phone.nullable().optional() })
+  .openapi('ProfileChange', { description: 'Only name and phone can change here; other fields are ignored.' });
+
+export const PreferencesSchema = z
+  .object({
+    language: z.enum(LANGUAGES),
+    emailNotifications: z.object(
+      Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, z.boolean()])) as Record<(typeof NOTIFICATION_KINDS)[number], z.ZodBoolean>,
+    ),
+  })
+  .openapi('Preferences');
+
+export const SessionSchema = z
+  .object({
+    id: z.uuid(),
+    current: z.boolean().openapi({ description: 'The session of the token making this request' }),
+    userAgent: z.string().nullable(),
+    ip: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    lastUsedAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+  })
+  .openapi('Session');
+
+export const NotificationSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(NOTIFICATION_KINDS),
+    title: z.string(),
+    body: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    createdAt: z.iso.datetime(),
+    readAt: z.iso.datetime().nullable(),
+  })
+  .openapi('Notification');
+
+export function notificationView(n: {
+  id: string;
+  kind: (typeof NOTIFICATION_KINDS)[number];
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  readAt?: Date | null;
+}) {
+  return {
+    id: n.id,
+    kind: n.kind,
+    title: n.title,
+    body: n.body,
+    data: n.data,
+    createdAt: n.createdAt.toISOString(),
+    readAt: n.readAt?.toISOString() ?? null,
+  };
+}
+
+export const NotificationPageSchema = pageOf(NotificationSchema).extend({ unreadCount: z.number().int() }).openapi('NotificationPage');
+export const NotificationQuerySchema = PageQuerySchema.extend({
+  unread: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .openapi({ description: 'Only unread notifications' }),
+});
+
+export const UserPageSchema = pageOf(UserSchema).openapi('UserPage');
+export const UserQuerySchema = PageQuerySchema.extend({
+  q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Part of the email or name' }),
+  role: z.enum(ROLES).optional(),
+  status: z.enum(['active', 'deactivated']).optional(),
+});
+
+export const NewUserSchema = RegisterSchema.extend({ role: z.enum(ROLES).default('user') }).openapi('NewUser');
+export const RoleChangeSchema = z.object({ role: z.enum(ROLES) }).openapi('RoleChange');
+export const IdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const RevocationsSchema = z
+  .object({ items: z.array(z.object({ sessionId: z.uuid(), tokensValidUntil: z.iso.datetime() })) })
+  .openapi('Revocations');

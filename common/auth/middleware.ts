@@ -1,0 +1,38 @@
+// Hono middleware over the verification module: who is calling, and may they.
+import type { Context, MiddlewareHandler } from 'hono';
+import { HttpProblem } from '../http/problem.ts';
+import { unauthorized, type Principal, type Role, type TokenVerifier } from './verify.ts';
+
+export type AuthVariables = { principal?: Principal; accessToken?: string };
+
+/** The bearer token of a request; undefined when there is no Authorization header, 401 when it is not a bearer token. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+([\w.~+/=-]+)\s*$/i.exec(header);
+  if (!match) throw unauthorized('TOKEN_INVALID', 'The Authorization header must be "Bearer <access token>".');
+  return match[1];
+}
+
+/** Verifies the caller's token (never an identity header) and keeps the principal for the handlers. */
+export function authenticate(verifier: TokenVerifier): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (token === undefined) throw unauthorized('AUTHENTICATION_REQUIRED', 'This route needs an access token (Authorization: Bearer …).');
+    c.set('principal', await verifier.verify(token));
+    c.set('accessToken', token);
+    await next();
+  };
+}
+
+export function principalOf(c: Context): Principal {
+  const principal = c.get('principal' as never) as Principal | undefined;
+  if (!principal) throw unauthorized('AUTHENTICATION_REQUIRED', 'This route needs an access token (Authorization: Bearer …).');
+  return principal;
+}
+
+export function requireRole(role: Role): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    if (principalOf(c).role !== role) throw new HttpProblem(403, 'FORBIDDEN', `This route is for the ${role} role only.`);
+    await next();
+  };
+}

@@ -1,0 +1,57 @@
+// Cursor pagination for every list: `?limit=&cursor=` in, `{ items, nextCursor }` out.
+import { z } from '@hono/zod-openapi';
+import { HttpProblem } from './problem.ts';
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1 to 100, default 20)' }),
+  cursor: z.string().max(512).optional().openapi({ description: 'The `nextCursor` of the previous page' }),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+  });
+}
+
+/** The position after the last row of a page (its sort keys), opaque to clients. */
+export function encodeCursor(keys: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(keys)).toString('base64url');
+}
+
+function badCursor(): never {
+  throw new HttpProblem(422, 'VALIDATION_FAILED', 'The request is not valid.', [
+    { field: 'cursor', message: 'is not a cursor this list gave out' },
+  ]);
+}
+
+export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+  try {
+    const keys: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(keys) && keys.length === arity && keys.every((k) => typeof k === 'string' || typeof k === 'number')) return keys;
+  } catch {
+    // answered below
+  }
+  return badCursor();
+}
+
+/** Rows were fetched with `limit + 1`: the extra one only says whether another page exists. */
+export function toPage<R, I>(rows: R[], limit: number, keysOf: (row: R) => (string | number)[], toItem: (row: R) => I) {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items: items.map(toItem), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keysOf(last)) : null };
+}
+
+/** Lists ordered newest first by (createdAt, id): the filter for the rows after the cursor's position. */
+export function olderThanCursor(cursor: string | undefined) {
+  if (!cursor) return {};
+  const [createdAt, id] = decodeCursor(cursor, 2);
+  const at = new Date(String(createdAt));
+  if (Number.isNaN(at.getTime())) badCursor();
+  return { $or: [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: String(id) } }] };
+}
+
+/** The cursor keys of a row in a newest-first list. */
+export function newestFirstKeys(row: { createdAt: Date; id: string }): string[] {
+  return [row.createdAt.toISOString(), row.id];
+}
