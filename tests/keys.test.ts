@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { loadSigningKeys } from '../common/auth/keys.ts';
-import { localKeys, verifierFor } from '../common/auth/verify.ts';
+import { Hono } from 'hono';
+import { localKeys, remoteKeys, verifierFor } from '../common/auth/verify.ts';
+import { listen } from '../common/http/listen.ts';
 import { ConfigError, loadConfig } from '../common/config.ts';
 import { issueAccessToken } from '../domain/users/tokens.ts';
 import { testConfig } from './support/context.ts';
@@ -65,6 +67,53 @@ describe('signing keys', () => {
     // Once the older key is withdrawn, its tokens stop working.
     const withdrawn = verifierFor(auth, localKeys({ keys: [after.jwks.keys[0]!] }));
     await expect(withdrawn.verify(oldToken)).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe('keys fetched from the users service', () => {
+  it('are cached, fetched again for an unknown kid, and kept when the users service is away', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eventix-keys-'));
+    const [older, newer] = [await privateJwk('EdDSA'), await privateJwk('EdDSA')];
+    writeFileSync(join(dir, 'before.json'), JSON.stringify({ keys: [older] }));
+    writeFileSync(join(dir, 'after.json'), JSON.stringify({ keys: [newer, older] }));
+    const before = await loadSigningKeys(testConfig({ AUTH_KEYS_FILE: join(dir, 'before.json') }));
+    const after = await loadSigningKeys(testConfig({ AUTH_KEYS_FILE: join(dir, 'after.json') }));
+    let published = before.jwks;
+    let fetches = 0;
+    const users = new Hono();
+    users.get('/.well-known/jwks.json', (c) => {
+      fetches++;
+      return c.json(published);
+    });
+    const server = await listen(users, 0, '127.0.0.1');
+    const auth = testConfig().auth;
+    const verifier = verifierFor(auth, remoteKeys({ urls: [`http://127.0.0.1:${server.port}`], refetchCooldownMs: 0 }));
+    try {
+      const oldToken = await issueAccessToken(before, auth, subject);
+      await verifier.verify(oldToken);
+      await verifier.verify(oldToken);
+      expect(fetches).toBe(1);
+
+      published = after.jwks;
+      await expect(verifier.verify(await issueAccessToken(after, auth, subject))).resolves.toMatchObject({ userId: subject.userId });
+      expect(fetches).toBe(2);
+
+      const stranger = await loadSigningKeys(testConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'eventix-keys-')) }));
+      await expect(verifier.verify(await issueAccessToken(stranger, auth, subject))).rejects.toMatchObject({ status: 401 });
+    } finally {
+      await server.close();
+    }
+    await expect(verifier.verify(await issueAccessToken(after, auth, subject))).resolves.toMatchObject({ userId: subject.userId });
+  });
+
+  it('answer 503 rather than 401 when no key was ever fetched', async () => {
+    const auth = testConfig().auth;
+    const verifier = verifierFor(auth, remoteKeys({ urls: ['http://127.0.0.1:9'] }));
+    const keys = await loadSigningKeys(testConfig());
+    await expect(verifier.verify(await issueAccessToken(keys, auth, subject))).rejects.toMatchObject({
+      status: 503,
+      code: 'AUTH_UNAVAILABLE',
+    });
   });
 });
 
