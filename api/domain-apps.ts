@@ -6,6 +6,9 @@ import type { TokenVerifier } from '../common/auth/verify.ts';
 import type { Config, ServiceName } from '../common/config.ts';
 import { NEEDS_TOKEN, TOKEN_PROBLEMS, jsonAnswer } from '../common/http/openapi.ts';
 import type { UsersContext } from '../domain/users/context.ts';
+import type { EventsContext } from '../domain/events/events.ts';
+import type { SeatFeed } from '../domain/events/seat-feed.ts';
+import { registerEventsRoutes } from './events/events.routes.ts';
 import { registerUsersRoutes } from './users/users.routes.ts';
 import type { Orm } from '../common/db/orm.ts';
 import { createServiceApp, type ServiceApp } from '../common/http/service-app.ts';
@@ -23,6 +26,8 @@ export interface DomainDeps {
   auth: ServiceAuth;
   /** Nudges this service's outbox relay after a commit that wrote facts. */
   outbox: { kick(): void };
+  /** Seat changes of every events instance (the events service only). */
+  seatFeed?: SeatFeed;
 }
 
 export interface ServiceAuth {
@@ -31,6 +36,10 @@ export interface ServiceAuth {
   gatewaySecret: string;
   /** The users service's signing keys (only that service has them). */
   keys?: SigningKeys;
+}
+
+export function eventsContext(deps: DomainDeps): EventsContext {
+  return { orm: deps.orm, published: () => deps.outbox.kick() };
 }
 
 export function usersContext(deps: DomainDeps): UsersContext {
@@ -49,7 +58,7 @@ const DESCRIPTIONS: Record<ServiceName, string> = {
 const ROUTES: Record<ServiceName, (app: ServiceApp, deps: DomainDeps) => void> = {
   users: (app, deps) =>
     registerUsersRoutes(app, { ctx: usersContext(deps), verifier: deps.auth.verifier, gatewaySecret: deps.auth.gatewaySecret }),
-  events: () => undefined,
+  events: (app, deps) => registerEventsRoutes(app, { ctx: eventsContext(deps), verifier: deps.auth.verifier, feed: deps.seatFeed }),
   bookings: () => undefined,
   payments: () => undefined,
 };

@@ -134,6 +134,10 @@ const envSchema = z.object({
   LOGIN_LIMIT_WINDOW_SECONDS: positiveInt(300),
   LOGIN_LIMIT_PER_IP: positiveInt(50),
   LOGIN_LIMIT_PER_ACCOUNT: positiveInt(10),
+
+  SEATS_PER_CUSTOMER_MAX: positiveInt(10),
+  // Development only: an empty events database gets a demo venue and three events on sale.
+  DEMO_DATA: z.enum(['on', 'off']).default('on'),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -159,6 +163,7 @@ export interface Config {
   parentPid: number | undefined;
   readyCheckTimeoutMs: number;
   auth: AuthConfig;
+  events: { maxSeatsPerCustomer: number; demoData: boolean };
 }
 
 export interface AuthConfig {
@@ -219,5 +224,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       admin: { email: e.ADMIN_EMAIL.trim().toLowerCase(), password: e.ADMIN_PASSWORD },
       loginLimits: { windowSeconds: e.LOGIN_LIMIT_WINDOW_SECONDS, perIp: e.LOGIN_LIMIT_PER_IP, perAccount: e.LOGIN_LIMIT_PER_ACCOUNT },
     },
+    events: { maxSeatsPerCustomer: e.SEATS_PER_CUSTOMER_MAX, demoData: e.NODE_ENV === 'development' && e.DEMO_DATA === 'on' },
   };
 }

@@ -5,6 +5,8 @@ import type { Config, ServiceName } from '../common/config.ts';
 import type { ServiceOrmSettings } from '../common/db/orm.ts';
 import { InboxMessage } from './messaging/inbox-message.entity.ts';
 import { OutboxMessage } from './messaging/outbox-message.entity.ts';
+import { EventRecord, PriceTier } from './events/event.entity.ts';
+import { Venue, VenueSeat, VenueSection } from './events/venue.entity.ts';
 import { UserNotification } from './users/notification.entity.ts';
 import { UserPreference } from './users/preference.entity.ts';
 import { UserSession } from './users/session.entity.ts';
@@ -14,7 +16,7 @@ const MESSAGING = [OutboxMessage, InboxMessage];
 
 const ENTITIES: Record<ServiceName, EntitySchema<any, any>[]> = {
   users: [...MESSAGING, UserAccount, UserSession, UserPreference, UserNotification],
-  events: [...MESSAGING],
+  events: [...MESSAGING, Venue, VenueSection, VenueSeat, EventRecord, PriceTier],
   bookings: [...MESSAGING],
   payments: [...MESSAGING],
 };

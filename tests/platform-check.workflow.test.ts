@@ -32,6 +32,7 @@ describe('platform check workflow', () => {
       const worker = await createServiceWorker({
         service,
         orm,
+        config,
         connection: nativeConnection,
         namespace: 'default',
         workflowBundle: workflowBundle(),

@@ -1,6 +1,8 @@
 // A domain service process: its database (migrated), RabbitMQ, Temporal, then its HTTP API and/or its worker.
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import { createDomainApp, usersContext, type DomainDeps, type ServiceAuth } from '../api/domain-apps.ts';
+import { SeatFeed } from '../domain/events/seat-feed.ts';
+import { loadDemoData } from '../domain/events/demo.ts';
+import { createDomainApp, eventsContext, usersContext, type DomainDeps, type ServiceAuth } from '../api/domain-apps.ts';
 import { loadSigningKeys } from '../common/auth/keys.ts';
 import { localKeys, remoteKeys, verifierFor } from '../common/auth/verify.ts';
 import { OutboxRelay } from '../common/messaging/outbox.ts';
@@ -46,6 +48,7 @@ export async function startDomainService(
     const { deps } = opened;
     const { orm } = deps;
     if (service === 'users') await ensureDefaultAdmin(usersContext(deps), config.env);
+    if (service === 'events' && config.events.demoData) await loadDemoData(eventsContext(deps), logger);
 
     let worker: Worker | undefined;
     if (config.serviceMode !== 'api') {
@@ -54,6 +57,7 @@ export async function startDomainService(
       worker = await createServiceWorker({
         service,
         orm,
+        config,
         connection,
         namespace: config.temporal.namespace,
         workflowBundle: options.workflowBundle,
@@ -112,7 +116,13 @@ export async function openDomainDeps(
     const relay = new OutboxRelay({ orm, rabbit, logger });
     relay.start();
     closers.push(() => relay.stop());
-    return { deps: { config, logger, orm, rabbit, temporal, auth, outbox: relay }, close };
+    let seatFeed: SeatFeed | undefined;
+    if (service === 'events') {
+      const feed = await SeatFeed.open(config.services.events.databaseUrl, logger);
+      closers.push(() => feed.close());
+      seatFeed = feed;
+    }
+    return { deps: { config, logger, orm, rabbit, temporal, auth, outbox: relay, seatFeed }, close };
   } catch (err) {
     await close();
     throw err;

@@ -1,7 +1,8 @@
 // The Temporal worker of each domain service: its task queue, its activities and, for bookings, the workflows.
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import type { ServiceName } from '../common/config.ts';
+import type { Config, ServiceName } from '../common/config.ts';
+import { createEventsActivities } from '../activities/events.activities.ts';
 import type { Orm } from '../common/db/orm.ts';
 import { createPlatformActivities } from '../activities/platform.activities.ts';
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
@@ -11,6 +12,7 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 export interface WorkerDeps {
   service: ServiceName;
   orm: Orm;
+  config: Config;
   connection: NativeConnection;
   namespace: string;
   /** A prebuilt workflow bundle (tests bundle once per run); without it the worker bundles at start. */
@@ -18,7 +20,13 @@ export interface WorkerDeps {
 }
 
 function activitiesFor(deps: WorkerDeps): object {
-  return { ...createPlatformActivities({ service: deps.service, orm: deps.orm }) };
+  const platform = createPlatformActivities({ service: deps.service, orm: deps.orm });
+  switch (deps.service) {
+    case 'events':
+      return { ...platform, ...createEventsActivities({ orm: deps.orm, maxSeatsPerCustomer: deps.config.events.maxSeatsPerCustomer }) };
+    default:
+      return platform;
+  }
 }
 
 export async function createServiceWorker(deps: WorkerDeps): Promise<Worker> {

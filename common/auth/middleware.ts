@@ -15,12 +15,12 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 /** Verifies the caller's token (never an identity header) and keeps the principal for the handlers. */
 export function authenticate(verifier: TokenVerifier): MiddlewareHandler<{ Variables: AuthVariables }> {
+  const known = identify(verifier);
   return async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
-    if (token === undefined) throw unauthorized('AUTHENTICATION_REQUIRED', 'This route needs an access token (Authorization: Bearer …).');
-    c.set('principal', await verifier.verify(token));
-    c.set('accessToken', token);
-    await next();
+    if (c.req.header('authorization') === undefined) {
+      throw unauthorized('AUTHENTICATION_REQUIRED', 'This route needs an access token (Authorization: Bearer …).');
+    }
+    await known(c, next);
   };
 }
 
@@ -35,4 +35,20 @@ export function requireRole(role: Role): MiddlewareHandler<{ Variables: AuthVari
     if (principalOf(c).role !== role) throw new HttpProblem(403, 'FORBIDDEN', `This route is for the ${role} role only.`);
     await next();
   };
+}
+
+/** Knows the caller when a token is sent (admins see more), lets anonymous callers through; a bad token is still a 401. */
+export function identify(verifier: TokenVerifier): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (token !== undefined) {
+      c.set('principal', await verifier.verify(token));
+      c.set('accessToken', token);
+    }
+    await next();
+  };
+}
+
+export function isAdmin(c: Context): boolean {
+  return (c.get('principal' as never) as Principal | undefined)?.role === 'admin';
 }

@@ -42,16 +42,20 @@ export function toPage<R, I>(rows: R[], limit: number, keysOf: (row: R) => (stri
   return { items: items.map(toItem), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keysOf(last)) : null };
 }
 
-/** Lists ordered newest first by (createdAt, id): the filter for the rows after the cursor's position. */
-export function olderThanCursor(cursor: string | undefined) {
+/**
+ * Lists ordered by a date and then the id, `desc` (newest first) or `asc` (soonest first): the filter for the rows
+ * after the cursor's position.
+ */
+export function afterCursor(cursor: string | undefined, field: string, order: 'asc' | 'desc'): Record<string, unknown> {
   if (!cursor) return {};
-  const [createdAt, id] = decodeCursor(cursor, 2);
-  const at = new Date(String(createdAt));
+  const [value, id] = decodeCursor(cursor, 2);
+  const at = new Date(String(value));
   if (Number.isNaN(at.getTime())) badCursor();
-  return { $or: [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: String(id) } }] };
+  const past = order === 'asc' ? '$gt' : '$lt';
+  return { $or: [{ [field]: { [past]: at } }, { [field]: at, id: { [past]: String(id) } }] };
 }
 
-/** The cursor keys of a row in a newest-first list. */
-export function newestFirstKeys(row: { createdAt: Date; id: string }): string[] {
-  return [row.createdAt.toISOString(), row.id];
+/** The cursor keys of a row in a list ordered by `field` then id. */
+export function cursorKeys<F extends string>(field: F) {
+  return (row: { id: string } & Record<F, Date>): string[] => [row[field].toISOString(), row.id];
 }

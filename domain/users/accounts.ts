@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Role } from '../../common/auth/verify.ts';
-import { newestFirstKeys, olderThanCursor, toPage } from '../../common/http/pagination.ts';
+import { afterCursor, cursorKeys, toPage } from '../../common/http/pagination.ts';
+import { containsPattern } from '../../common/db/like.ts';
 import { HttpProblem } from '../../common/http/problem.ts';
 import { enqueueEvent } from '../../common/messaging/outbox.ts';
 import { userRegisteredV1 } from '../../contracts/users.ts';
@@ -180,7 +181,7 @@ export interface UserQuery {
 
 /** Every account, newest first; `q` matches part of the email or the name. */
 export async function listUsers(ctx: UsersContext, query: UserQuery) {
-  const like = query.q ? `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : undefined;
+  const like = containsPattern(query.q);
   const rows = await ctx.orm.em.fork().find(
     UserAccount,
     {
@@ -188,10 +189,10 @@ export async function listUsers(ctx: UsersContext, query: UserQuery) {
         query.role ? { role: query.role } : {},
         query.status ? { status: query.status } : {},
         like ? { $or: [{ email: { $ilike: like } }, { name: { $ilike: like } }] } : {},
-        olderThanCursor(query.cursor),
+        afterCursor(query.cursor, 'createdAt', 'desc'),
       ],
     },
     { orderBy: { createdAt: 'desc', id: 'desc' }, limit: query.limit + 1 },
   );
-  return toPage(rows, query.limit, newestFirstKeys, (u) => u);
+  return toPage(rows, query.limit, cursorKeys('createdAt'), (u) => u);
 }

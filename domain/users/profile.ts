@@ -1,7 +1,7 @@
 // A user's own data: profile, preferences and notifications.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { newestFirstKeys, olderThanCursor, toPage } from '../../common/http/pagination.ts';
+import { afterCursor, cursorKeys, toPage } from '../../common/http/pagination.ts';
 import { HttpProblem } from '../../common/http/problem.ts';
 import { UserNotification, type UserNotificationRow } from '../../entities/users/notification.entity.ts';
 import { NOTIFICATION_KINDS, UserPreference, type NotificationKind } from '../../entities/users/preference.entity.ts';
@@ -64,12 +64,12 @@ export async function listNotifications(ctx: UsersContext, userId: string, query
     {
       userId,
       ...(query.unread ? { readAt: null } : {}),
-      ...olderThanCursor(query.cursor),
+      ...afterCursor(query.cursor, 'createdAt', 'desc'),
     },
     { orderBy: { createdAt: 'desc', id: 'desc' }, limit: query.limit + 1 },
   );
   const unreadCount = await em.count(UserNotification, { userId, readAt: null });
-  return { ...toPage(rows, query.limit, newestFirstKeys, (n) => n), unreadCount };
+  return { ...toPage(rows, query.limit, cursorKeys('createdAt'), (n) => n), unreadCount };
 }
 
 /** Marks one of the user's notifications read; another user's notification is a 404, never a 403. */

@@ -1,0 +1,17 @@
+// Facts the events service publishes about its events.
+import { z } from 'zod';
+import { defineEvent } from './envelope.ts';
+
+const EventFacts = z.object({
+  eventId: z.uuid(),
+  title: z.string(),
+  venueId: z.uuid(),
+  venueName: z.string(),
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }).nullable(),
+  status: z.enum(['draft', 'published', 'cancelled', 'completed']),
+});
+
+export const eventPublishedV1 = defineEvent('event.published', 1, EventFacts);
+export const eventUpdatedV1 = defineEvent('event.updated', 1, EventFacts);
+export const eventCancelledV1 = defineEvent('event.cancelled', 1, EventFacts.extend({ reason: z.string().nullable() }));
