@@ -9,6 +9,8 @@ import type { UsersContext } from '../domain/users/context.ts';
 import type { EventsContext } from '../domain/events/events.ts';
 import type { SeatFeed } from '../domain/events/seat-feed.ts';
 import { registerEventsRoutes } from './events/events.routes.ts';
+import { registerPaymentsRoutes } from './payments/payments.routes.ts';
+import { paymentsContext } from '../domain/payments/gateways/registry.ts';
 import { registerUsersRoutes } from './users/users.routes.ts';
 import type { Orm } from '../common/db/orm.ts';
 import { createServiceApp, type ServiceApp } from '../common/http/service-app.ts';
@@ -60,7 +62,8 @@ const ROUTES: Record<ServiceName, (app: ServiceApp, deps: DomainDeps) => void> =
     registerUsersRoutes(app, { ctx: usersContext(deps), verifier: deps.auth.verifier, gatewaySecret: deps.auth.gatewaySecret }),
   events: (app, deps) => registerEventsRoutes(app, { ctx: eventsContext(deps), verifier: deps.auth.verifier, feed: deps.seatFeed }),
   bookings: () => undefined,
-  payments: () => undefined,
+  payments: (app, deps) =>
+    registerPaymentsRoutes(app, { ctx: paymentsContext(deps.config, deps.orm, () => deps.outbox.kick()), verifier: deps.auth.verifier }),
 };
 
 export function readinessChecks(deps: Pick<DomainDeps, 'orm' | 'rabbit' | 'temporal'>): ReadinessCheck[] {

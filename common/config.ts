@@ -138,6 +138,17 @@ const envSchema = z.object({
   SEATS_PER_CUSTOMER_MAX: positiveInt(10),
   // Development only: an empty events database gets a demo venue and three events on sale.
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
+
+  // The built-in test gateway: on by default outside production, never on in production unless asked for.
+  TEST_GATEWAY: z.enum(['on', 'off']).optional(),
+  TEST_GATEWAY_SLOW_MS: positiveInt(30_000),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^sk_(test|live)_\w+$/, 'expected a Stripe secret key (sk_test_… or sk_live_…)')
+    .optional(),
+  // Another Stripe API base, such as stripe-mock in tests.
+  STRIPE_API_URL: url('https://api.stripe.com', ['http:', 'https:']).optional(),
+  PAYMENT_GATEWAY_TIMEOUT_MS: positiveInt(10_000),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -164,6 +175,11 @@ export interface Config {
   readyCheckTimeoutMs: number;
   auth: AuthConfig;
   events: { maxSeatsPerCustomer: number; demoData: boolean };
+  payments: {
+    testGateway: { enabled: boolean; slowMs: number };
+    stripe: { secretKey: string; apiUrl: string | undefined } | undefined;
+    gatewayTimeoutMs: number;
+  };
 }
 
 export interface AuthConfig {
@@ -225,5 +241,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       loginLimits: { windowSeconds: e.LOGIN_LIMIT_WINDOW_SECONDS, perIp: e.LOGIN_LIMIT_PER_IP, perAccount: e.LOGIN_LIMIT_PER_ACCOUNT },
     },
     events: { maxSeatsPerCustomer: e.SEATS_PER_CUSTOMER_MAX, demoData: e.NODE_ENV === 'development' && e.DEMO_DATA === 'on' },
+    payments: {
+      testGateway: { enabled: (e.TEST_GATEWAY ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on', slowMs: e.TEST_GATEWAY_SLOW_MS },
+      stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, apiUrl: e.STRIPE_API_URL } : undefined,
+      gatewayTimeoutMs: e.PAYMENT_GATEWAY_TIMEOUT_MS,
+    },
   };
 }

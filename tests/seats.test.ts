@@ -10,6 +10,7 @@ import { availability, confirmSeats, holdSeats, releaseSeats, returnSeats, seatM
 import { ormSettings } from '../entities/orm-settings.ts';
 import { testConfig } from './support/context.ts';
 import { eventOnSale, eventsCtx } from './support/events.ts';
+import { codeOf } from './support/problems.ts';
 
 describe('the seat inventory', () => {
   const config = testConfig({ DATABASE_POOL_MAX: '20' });
@@ -25,15 +26,6 @@ describe('the seat inventory', () => {
     maxSeatsPerCustomer: 10,
     ...extra,
   });
-  const codeOf = async (p: Promise<unknown>) => {
-    try {
-      await p;
-      return 'ok';
-    } catch (err) {
-      if (err instanceof HttpProblem) return err.code;
-      throw err;
-    }
-  };
   const owners = async (eventId: string) =>
     em().execute<{ seat_id: string; status: string; hold_id: string | null; expires_at: string | null }[]>(
       'select seat_id, status, hold_id, expires_at from seat_inventory where event_id = ?',

@@ -58,6 +58,7 @@ export async function startDomainService(
         service,
         orm,
         config,
+        outbox: deps.outbox,
         connection,
         namespace: config.temporal.namespace,
         workflowBundle: options.workflowBundle,

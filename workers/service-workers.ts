@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config, ServiceName } from '../common/config.ts';
 import { createEventsActivities } from '../activities/events.activities.ts';
+import { createPaymentsActivities } from '../activities/payments.activities.ts';
+import { paymentsContext } from '../domain/payments/gateways/registry.ts';
 import type { Orm } from '../common/db/orm.ts';
 import { createPlatformActivities } from '../activities/platform.activities.ts';
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
@@ -13,6 +15,8 @@ export interface WorkerDeps {
   service: ServiceName;
   orm: Orm;
   config: Config;
+  /** Nudges the outbox relay after activities commit facts (it polls anyway). */
+  outbox?: { kick(): void };
   connection: NativeConnection;
   namespace: string;
   /** A prebuilt workflow bundle (tests bundle once per run); without it the worker bundles at start. */
@@ -24,6 +28,8 @@ function activitiesFor(deps: WorkerDeps): object {
   switch (deps.service) {
     case 'events':
       return { ...platform, ...createEventsActivities({ orm: deps.orm, maxSeatsPerCustomer: deps.config.events.maxSeatsPerCustomer }) };
+    case 'payments':
+      return { ...platform, ...createPaymentsActivities(paymentsContext(deps.config, deps.orm, () => deps.outbox?.kick())) };
     default:
       return platform;
   }

@@ -12,6 +12,8 @@ import { openServiceOrm, recreateDatabase } from '../../common/db/orm.ts';
 import { bootstrap } from '../../common/infra/bootstrap.ts';
 import { freePort } from '../../common/infra/ports.ts';
 import { startTemporalDevServer } from '../../common/infra/temporal-cli.ts';
+import { ensureGoTool } from '../../common/infra/go-tools.ts';
+import { STRIPE_MOCK, startStripeMock } from '../../common/infra/stripe-mock.ts';
 import { ormSettings } from '../../entities/orm-settings.ts';
 import { WORKFLOWS_PATH } from '../../workers/service-workers.ts';
 
@@ -19,6 +21,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     testEnv: Record<string, string>;
     workflowBundlePath: string;
+    stripeMockUrl: string;
   }
 }
 
@@ -58,7 +61,16 @@ export default async function setup(project: TestProject) {
     progress: log,
   });
 
-  const temporal = await startTemporalDevServer({ binary: infra.temporalCli, port: await freePort() });
+  const stripeMockBinary = await ensureGoTool(STRIPE_MOCK, process.env.STRIPE_MOCK, log);
+  const [temporalStart, stripeMockStart] = await Promise.allSettled([
+    startTemporalDevServer({ binary: infra.temporalCli, port: await freePort() }),
+    startStripeMock({ binary: stripeMockBinary, port: await freePort() }),
+  ]);
+  if (temporalStart.status === 'rejected' || stripeMockStart.status === 'rejected') {
+    for (const started of [temporalStart, stripeMockStart]) if (started.status === 'fulfilled') await started.value.stop();
+    throw temporalStart.status === 'rejected' ? temporalStart.reason : (stripeMockStart as PromiseRejectedResult).reason;
+  }
+  const [temporal, stripeMock] = [temporalStart.value, stripeMockStart.value];
   try {
     const [bundle] = await Promise.all([
       bundleWorkflowCode({
@@ -74,19 +86,23 @@ export default async function setup(project: TestProject) {
       })(),
     ]);
     testEnv.TEMPORAL_ADDRESS = temporal.address;
+    // The payments service offers Stripe too, pointed at stripe-mock.
+    testEnv.STRIPE_SECRET_KEY = 'sk_test_eventix';
+    testEnv.STRIPE_API_URL = stripeMock.url;
     mkdirSync(testEnv.DATA_DIR!, { recursive: true });
     const workflowBundlePath = join(testEnv.DATA_DIR!, 'workflow-bundle.js');
     writeFileSync(workflowBundlePath, bundle.code);
     project.provide('testEnv', testEnv);
     project.provide('workflowBundlePath', workflowBundlePath);
+    project.provide('stripeMockUrl', stripeMock.url);
   } catch (err) {
-    // Without this the dev server would outlive a failed setup.
-    await temporal.stop();
+    // Without this the servers would outlive a failed setup.
+    await Promise.all([temporal.stop(), stripeMock.stop()]);
     throw err;
   }
 
   return async () => {
-    await temporal.stop();
+    await Promise.all([temporal.stop(), stripeMock.stop()]);
     const connection = await amqp.connect(config.rabbitmq.url);
     const channel = await connection.createChannel();
     await channel.deleteExchange(config.rabbitmq.exchange);

@@ -1,0 +1,53 @@
+// Payment activities on the `payments` task queue: what the booking saga asks of the payments service.
+// A decline is a non-retryable failure typed by its code (CARD_DECLINED, INSUFFICIENT_FUNDS, …); an unreachable
+// gateway is retryable, and each retry uses the same idempotency key.
+import { HttpProblem } from '../common/http/problem.ts';
+import { charge, refund, voidPayment, type ChargeInput, type PaymentsContext, type RefundInput } from '../domain/payments/payments.ts';
+import type { PaymentRow } from '../entities/payments/payment.entity.ts';
+import { asActivity } from './domain-failure.ts';
+
+export type ChargePaymentInput = ChargeInput;
+export type RefundPaymentInput = RefundInput;
+
+export interface PaymentOutcome {
+  paymentId: string;
+  status: PaymentRow['status'];
+  amountMinor: number;
+  currency: string;
+  capturedMinor: number;
+  refundedMinor: number;
+  gatewayReference: string | null;
+}
+
+function outcome(payment: PaymentRow): PaymentOutcome {
+  return {
+    paymentId: payment.id,
+    status: payment.status,
+    amountMinor: payment.amountMinor,
+    currency: payment.currency.trim(),
+    capturedMinor: payment.capturedMinor,
+    refundedMinor: payment.refundedMinor,
+    gatewayReference: payment.gatewayReference ?? null,
+  };
+}
+
+export function createPaymentsActivities(ctx: PaymentsContext) {
+  return {
+    chargePayment: (input: ChargePaymentInput): Promise<PaymentOutcome> =>
+      asActivity(async () => {
+        const payment = await charge(ctx, input);
+        if (payment.status === 'FAILED') {
+          throw new HttpProblem(402, payment.failureCode ?? 'CARD_DECLINED', payment.failureMessage ?? 'The payment was declined.');
+        }
+        return outcome(payment);
+      }),
+    refundPayment: (input: RefundPaymentInput): Promise<PaymentOutcome & { refundId: string; refundedNowMinor: number }> =>
+      asActivity(async () => {
+        const done = await refund(ctx, input);
+        return { ...outcome(done.payment), refundId: done.refund.id, refundedNowMinor: done.refund.amountMinor };
+      }),
+    voidPayment: (paymentId: string): Promise<PaymentOutcome> => asActivity(async () => outcome(await voidPayment(ctx, paymentId))),
+  };
+}
+
+export type PaymentsActivities = ReturnType<typeof createPaymentsActivities>;
