@@ -31,7 +31,6 @@ function chargeInput(overrides: Partial<ChargeInput> = {}): ChargeInput {
   };
 }
 
-
 describe('payments', () => {
   const config = testConfig();
   let orm: Orm;

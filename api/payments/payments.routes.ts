@@ -56,11 +56,18 @@ const TransactionSchema = z
   })
   .openapi('PaymentTransaction');
 
-const PaymentDetailSchema = PaymentSchema.extend({ transactions: z.array(TransactionSchema), refunds: z.array(RefundSchema) }).openapi('PaymentDetail');
+const PaymentDetailSchema = PaymentSchema.extend({ transactions: z.array(TransactionSchema), refunds: z.array(RefundSchema) }).openapi(
+  'PaymentDetail',
+);
 
 const RefundRequestSchema = z
   .object({
-    amountMinor: z.number().int().positive().optional().openapi({ description: 'Minor units; the rest of the captured amount when absent' }),
+    amountMinor: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .openapi({ description: 'Minor units; the rest of the captured amount when absent' }),
     reason: z.string().trim().max(500).optional(),
   })
   .openapi('RefundRequest');
@@ -135,7 +142,10 @@ export function registerPaymentsRoutes(app: ServiceApp, deps: { ctx: PaymentsCon
       tags: ['Payments'],
       summary: 'The payment gateways this service offers',
       responses: {
-        200: jsonAnswer(z.object({ items: z.array(z.object({ name: z.string(), description: z.string() })) }), 'Gateways by name, as a booking names them'),
+        200: jsonAnswer(
+          z.object({ items: z.array(z.object({ name: z.string(), description: z.string() })) }),
+          'Gateways by name, as a booking names them',
+        ),
       },
     }),
     (c) => c.json({ items: [...ctx.gateways.values()].map((g) => ({ name: g.name, description: g.description })) }, 200),
@@ -204,7 +214,12 @@ export function registerPaymentsRoutes(app: ServiceApp, deps: { ctx: PaymentsCon
     async (c) => {
       const body = (await c.req.json().catch(() => ({}))) as z.infer<typeof RefundRequestSchema>;
       const key = c.req.valid('header')['idempotency-key'] ?? randomUUID();
-      const done = await refund(ctx, { paymentId: c.req.valid('param').id, amountMinor: body.amountMinor, reason: body.reason ?? null, idempotencyKey: key });
+      const done = await refund(ctx, {
+        paymentId: c.req.valid('param').id,
+        amountMinor: body.amountMinor,
+        reason: body.reason ?? null,
+        idempotencyKey: key,
+      });
       return c.json({ refund: refundView(done.refund), payment: paymentView(done.payment) }, 201);
     },
   );

@@ -58,7 +58,13 @@ type CallResult = { outcome: 'succeeded' | 'declined'; reference: string | null;
  */
 async function logged<T>(
   ctx: PaymentsContext,
-  entry: { paymentId: string; kind: PaymentTransactionRow['kind']; amountMinor: number; idempotencyKey: string; request: Record<string, unknown> },
+  entry: {
+    paymentId: string;
+    kind: PaymentTransactionRow['kind'];
+    amountMinor: number;
+    idempotencyKey: string;
+    request: Record<string, unknown>;
+  },
   call: (signal: AbortSignal) => Promise<T>,
   describe: (result: T) => CallResult,
 ): Promise<T> {
@@ -84,7 +90,12 @@ async function logged<T>(
   try {
     const result = await call(AbortSignal.timeout(ctx.gatewayTimeoutMs));
     const described = describe(result);
-    await finish({ outcome: described.outcome, gatewayReference: described.reference, errorCode: described.errorCode ?? null, response: described.response });
+    await finish({
+      outcome: described.outcome,
+      gatewayReference: described.reference,
+      errorCode: described.errorCode ?? null,
+      response: described.response,
+    });
     return result;
   } catch (err) {
     const code = err instanceof GatewayUnavailableError || err instanceof GatewayRejectedError ? err.code : 'INTERNAL_ERROR';
@@ -315,12 +326,22 @@ export async function voidPayment(ctx: PaymentsContext, paymentId: string): Prom
   if (payment.gatewayReference) {
     await logged(
       ctx,
-      { paymentId, kind: 'void', amountMinor: payment.amountMinor, idempotencyKey: `void:${paymentId}`, request: { reference: payment.gatewayReference } },
+      {
+        paymentId,
+        kind: 'void',
+        amountMinor: payment.amountMinor,
+        idempotencyKey: `void:${paymentId}`,
+        request: { reference: payment.gatewayReference },
+      },
       () => gatewayOf(ctx, payment.gateway).void(payment.gatewayReference!, `void:${paymentId}`),
       (result) => ({ outcome: 'succeeded', reference: payment.gatewayReference ?? null, response: result.raw }),
     );
   }
-  await em.nativeUpdate(Payment, { id: paymentId, status: 'PENDING' }, { status: 'FAILED', failureCode: 'VOIDED', failureMessage: 'Voided before capture.' });
+  await em.nativeUpdate(
+    Payment,
+    { id: paymentId, status: 'PENDING' },
+    { status: 'FAILED', failureCode: 'VOIDED', failureMessage: 'Voided before capture.' },
+  );
   return em.findOneOrFail(Payment, { id: paymentId }, { refresh: true });
 }
 
