@@ -9,6 +9,8 @@ import type { UsersContext } from '../domain/users/context.ts';
 import type { EventsContext } from '../domain/events/events.ts';
 import type { SeatFeed } from '../domain/events/seat-feed.ts';
 import { registerEventsRoutes } from './events/events.routes.ts';
+import { eventCancellationStarter } from './events/event-cancellation.ts';
+import { registerBookingsRoutes } from './bookings/bookings.routes.ts';
 import { registerPaymentsRoutes } from './payments/payments.routes.ts';
 import { paymentsContext } from '../domain/payments/gateways/registry.ts';
 import { registerUsersRoutes } from './users/users.routes.ts';
@@ -60,8 +62,15 @@ const DESCRIPTIONS: Record<ServiceName, string> = {
 const ROUTES: Record<ServiceName, (app: ServiceApp, deps: DomainDeps) => void> = {
   users: (app, deps) =>
     registerUsersRoutes(app, { ctx: usersContext(deps), verifier: deps.auth.verifier, gatewaySecret: deps.auth.gatewaySecret }),
-  events: (app, deps) => registerEventsRoutes(app, { ctx: eventsContext(deps), verifier: deps.auth.verifier, feed: deps.seatFeed }),
-  bookings: () => undefined,
+  events: (app, deps) =>
+    registerEventsRoutes(app, {
+      ctx: eventsContext(deps),
+      verifier: deps.auth.verifier,
+      feed: deps.seatFeed,
+      startEventCancellation: eventCancellationStarter(deps.temporal.client, deps.config.bookings.eventCancellationParallelism),
+    }),
+  bookings: (app, deps) =>
+    registerBookingsRoutes(app, { orm: deps.orm, client: deps.temporal.client, verifier: deps.auth.verifier, config: deps.config }),
   payments: (app, deps) =>
     registerPaymentsRoutes(app, { ctx: paymentsContext(deps.config, deps.orm, () => deps.outbox.kick()), verifier: deps.auth.verifier }),
 };

@@ -111,6 +111,8 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: hostPort('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_URL: url('http://127.0.0.1:8233', ['http:', 'https:']),
+  // A workflow bundle built ahead of time (bundleWorkflowCode); without it the bookings worker bundles at start.
+  TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 
   SMTP_URL: url('smtp://127.0.0.1:1025', ['smtp:', 'smtps:']),
   MAIL_UI_URL: url('http://127.0.0.1:1080', ['http:', 'https:']),
@@ -149,6 +151,9 @@ const envSchema = z.object({
   // Another Stripe API base, such as stripe-mock in tests.
   STRIPE_API_URL: url('https://api.stripe.com', ['http:', 'https:']).optional(),
   PAYMENT_GATEWAY_TIMEOUT_MS: positiveInt(10_000),
+
+  BOOKING_HOLD_TTL_SECONDS: positiveInt(600),
+  EVENT_CANCELLATION_PARALLELISM: positiveInt(5),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -168,13 +173,14 @@ export interface Config {
   services: Record<ServiceName, ServiceEndpoints>;
   databasePoolMax: number;
   rabbitmq: { url: string; exchange: string };
-  temporal: { address: string; namespace: string; uiUrl: string; cli: string | undefined };
+  temporal: { address: string; namespace: string; uiUrl: string; cli: string | undefined; workflowBundle: string | undefined };
   mail: { smtpUrl: string; uiUrl: string };
   serviceMode: Env['SERVICE_MODE'];
   parentPid: number | undefined;
   readyCheckTimeoutMs: number;
   auth: AuthConfig;
   events: { maxSeatsPerCustomer: number; demoData: boolean };
+  bookings: { holdTtlSeconds: number; eventCancellationParallelism: number };
   payments: {
     testGateway: { enabled: boolean; slowMs: number };
     stripe: { secretKey: string; apiUrl: string | undefined } | undefined;
@@ -225,7 +231,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     services: { users: service('users'), events: service('events'), bookings: service('bookings'), payments: service('payments') },
     databasePoolMax: e.DATABASE_POOL_MAX,
     rabbitmq: { url: e.RABBITMQ_URL, exchange: e.RABBITMQ_EXCHANGE },
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, uiUrl: e.TEMPORAL_UI_URL, cli: e.TEMPORAL_CLI },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      uiUrl: e.TEMPORAL_UI_URL,
+      cli: e.TEMPORAL_CLI,
+      workflowBundle: e.TEMPORAL_WORKFLOW_BUNDLE,
+    },
     mail: { smtpUrl: e.SMTP_URL, uiUrl: e.MAIL_UI_URL },
     serviceMode: e.SERVICE_MODE,
     parentPid: e.EVENTIX_PARENT_PID,
@@ -241,6 +253,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       loginLimits: { windowSeconds: e.LOGIN_LIMIT_WINDOW_SECONDS, perIp: e.LOGIN_LIMIT_PER_IP, perAccount: e.LOGIN_LIMIT_PER_ACCOUNT },
     },
     events: { maxSeatsPerCustomer: e.SEATS_PER_CUSTOMER_MAX, demoData: e.NODE_ENV === 'development' && e.DEMO_DATA === 'on' },
+    bookings: { holdTtlSeconds: e.BOOKING_HOLD_TTL_SECONDS, eventCancellationParallelism: e.EVENT_CANCELLATION_PARALLELISM },
     payments: {
       testGateway: { enabled: (e.TEST_GATEWAY ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on', slowMs: e.TEST_GATEWAY_SLOW_MS },
       stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, apiUrl: e.STRIPE_API_URL } : undefined,

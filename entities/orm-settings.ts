@@ -5,6 +5,7 @@ import type { Config, ServiceName } from '../common/config.ts';
 import type { ServiceOrmSettings } from '../common/db/orm.ts';
 import { InboxMessage } from './messaging/inbox-message.entity.ts';
 import { OutboxMessage } from './messaging/outbox-message.entity.ts';
+import { Booking, BookingHistory } from './bookings/booking.entity.ts';
 import { Payment, PaymentTransaction, Refund } from './payments/payment.entity.ts';
 import { EventRecord, PriceTier } from './events/event.entity.ts';
 import { Venue, VenueSeat, VenueSection } from './events/venue.entity.ts';
@@ -18,7 +19,7 @@ const MESSAGING = [OutboxMessage, InboxMessage];
 const ENTITIES: Record<ServiceName, EntitySchema<any, any>[]> = {
   users: [...MESSAGING, UserAccount, UserSession, UserPreference, UserNotification],
   events: [...MESSAGING, Venue, VenueSection, VenueSeat, EventRecord, PriceTier],
-  bookings: [...MESSAGING],
+  bookings: [...MESSAGING, Booking, BookingHistory],
   payments: [...MESSAGING, Payment, PaymentTransaction, Refund],
 };
 

@@ -61,7 +61,8 @@ export async function startDomainService(
         outbox: deps.outbox,
         connection,
         namespace: config.temporal.namespace,
-        workflowBundle: options.workflowBundle,
+        workflowBundle:
+          options.workflowBundle ?? (config.temporal.workflowBundle ? { codePath: config.temporal.workflowBundle } : undefined),
       });
       const running = worker.run();
       running.catch((err: unknown) => {

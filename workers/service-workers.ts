@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config, ServiceName } from '../common/config.ts';
 import { createEventsActivities } from '../activities/events.activities.ts';
+import { createBookingsActivities } from '../activities/bookings.activities.ts';
 import { createPaymentsActivities } from '../activities/payments.activities.ts';
 import { paymentsContext } from '../domain/payments/gateways/registry.ts';
 import type { Orm } from '../common/db/orm.ts';
@@ -28,6 +29,8 @@ function activitiesFor(deps: WorkerDeps): object {
   switch (deps.service) {
     case 'events':
       return { ...platform, ...createEventsActivities({ orm: deps.orm, maxSeatsPerCustomer: deps.config.events.maxSeatsPerCustomer }) };
+    case 'bookings':
+      return { ...platform, ...createBookingsActivities({ orm: deps.orm, published: () => deps.outbox?.kick() }) };
     case 'payments':
       return { ...platform, ...createPaymentsActivities(paymentsContext(deps.config, deps.orm, () => deps.outbox?.kick())) };
     default:

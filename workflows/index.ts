@@ -1,2 +1,5 @@
 // Every workflow type the workflow worker registers.
 export { platformCheckWorkflow } from './platform-check.workflow.ts';
+export { bookingWorkflow } from './booking.workflow.ts';
+export { bookingCancellationWorkflow } from './booking-cancellation.workflow.ts';
+export { eventCancellationWorkflow } from './event-cancellation.workflow.ts';

@@ -21,6 +21,7 @@ import {
   type EventsContext,
 } from '../../domain/events/events.ts';
 import type { SeatFeed } from '../../domain/events/seat-feed.ts';
+import type { StartEventCancellation } from './event-cancellation.ts';
 import { availability, seatMap, type SectionAvailability } from '../../domain/events/seats.ts';
 import { createVenue, getVenueLayout } from '../../domain/events/venues.ts';
 import {
@@ -45,6 +46,8 @@ export interface EventsRouteDeps {
   ctx: EventsContext;
   verifier: TokenVerifier;
   feed: SeatFeed | undefined;
+  /** Cancels the holds and refunds the bookings of a cancelled event. */
+  startEventCancellation: StartEventCancellation;
 }
 
 const EVENT_NOT_FOUND = { 404: problemAnswer('No event with this id, or one not published yet (EVENT_NOT_FOUND)') };
@@ -250,12 +253,15 @@ export function registerEventsRoutes(app: ServiceApp, deps: EventsRouteDeps): vo
   );
   transition(
     '/events/{id}/cancel',
-    'Cancel a draft or published event, with an optional reason',
+    'Cancel a draft or published event: every hold is cancelled and every booking refunded (the event-cancellation saga)',
     {},
     async (id, c) => {
       // The body is optional; when sent it has been validated against CancelSchema.
       const body = (await c.req.json().catch(() => ({}))) as { reason?: string };
-      await cancelEvent(ctx, id, body.reason ?? null);
+      const before = await getEvent(em(), id, { admin: true });
+      // Cancelling again only makes sure the refunds run (after a failed start, for instance).
+      if (before.status !== 'cancelled') await cancelEvent(ctx, id, body.reason ?? null);
+      if (before.status !== 'draft') await deps.startEventCancellation(id, body.reason ?? 'cancelled by the organizer');
     },
     CancelSchema,
   );

@@ -197,8 +197,6 @@ export const EventQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Part of the title or description' }),
 });
 
-export const IdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
-
 export const SeatMapSchema = z
   .object({
     eventId: z.uuid(),
@@ -238,3 +236,5 @@ export const AvailabilitySchema = z
     totals: z.object({ total: z.number().int(), available: z.number().int(), held: z.number().int(), sold: z.number().int() }),
   })
   .openapi('Availability');
+
+export { IdParamSchema } from '../../common/http/openapi.ts';

@@ -4,7 +4,17 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { authenticate, principalOf, requireRole } from '../../common/auth/middleware.ts';
 import type { TokenVerifier } from '../../common/auth/verify.ts';
-import { ADMIN_PROBLEMS, BAD_INPUT, NEEDS_TOKEN, TOKEN_PROBLEMS, jsonAnswer, jsonBody, problemAnswer } from '../../common/http/openapi.ts';
+import {
+  ADMIN_PROBLEMS,
+  BAD_INPUT,
+  IdParamSchema,
+  NEEDS_TOKEN,
+  TOKEN_PROBLEMS,
+  idempotencyKeyHeader,
+  jsonAnswer,
+  jsonBody,
+  problemAnswer,
+} from '../../common/http/openapi.ts';
 import { PageQuerySchema, pageOf } from '../../common/http/pagination.ts';
 import type { ServiceApp } from '../../common/http/service-app.ts';
 import { listPayments, paymentDetail, refund, type PaymentsContext } from '../../domain/payments/payments.ts';
@@ -71,16 +81,6 @@ const RefundRequestSchema = z
     reason: z.string().trim().max(500).optional(),
   })
   .openapi('RefundRequest');
-
-const IdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
-const IdempotencyHeaderSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'A replay with the same key answers the first refund' }),
-});
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -201,7 +201,11 @@ export function registerPaymentsRoutes(app: ServiceApp, deps: { ctx: PaymentsCon
       description:
         'Refunds together never exceed the captured amount; one that would is refused, even when two arrive at once. Send `Idempotency-Key` so a retry answers the first refund.',
       ...admin,
-      request: { params: IdParamSchema, headers: IdempotencyHeaderSchema, body: { ...jsonBody(RefundRequestSchema), required: false } },
+      request: {
+        params: IdParamSchema,
+        headers: idempotencyKeyHeader('A replay with the same key answers the first refund'),
+        body: { ...jsonBody(RefundRequestSchema), required: false },
+      },
       responses: {
         201: jsonAnswer(z.object({ refund: RefundSchema, payment: PaymentSchema }), 'The refund and the payment after it'),
         ...NOT_FOUND,

@@ -149,8 +149,9 @@ export const UserQuerySchema = PageQuerySchema.extend({
 
 export const NewUserSchema = RegisterSchema.extend({ role: z.enum(ROLES).default('user') }).openapi('NewUser');
 export const RoleChangeSchema = z.object({ role: z.enum(ROLES) }).openapi('RoleChange');
-export const IdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 export const RevocationsSchema = z
   .object({ items: z.array(z.object({ sessionId: z.uuid(), tokensValidUntil: z.iso.datetime() })) })
   .openapi('Revocations');
+
+export { IdParamSchema } from '../../common/http/openapi.ts';

@@ -1,5 +1,5 @@
 // Shorthands for route declarations: JSON bodies and answers, problem answers, the bearer requirement.
-import type { z } from '@hono/zod-openapi';
+import { z as zod, type z } from '@hono/zod-openapi';
 import { ProblemSchema } from './problem.ts';
 import { BEARER_AUTH } from './service-app.ts';
 
@@ -26,3 +26,18 @@ export const ADMIN_PROBLEMS = {
   ...TOKEN_PROBLEMS,
   403: problemAnswer('The caller is not an admin (FORBIDDEN)'),
 };
+
+/** `{id}` in a route path: a UUID. */
+export const IdParamSchema = zod.object({ id: zod.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+/** The optional `Idempotency-Key` header of a POST that creates something or moves money. */
+export function idempotencyKeyHeader(description: string) {
+  return zod.object({
+    'idempotency-key': zod
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description }),
+  });
+}

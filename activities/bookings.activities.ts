@@ -1,0 +1,27 @@
+// Booking-record activities on the `bookings` task queue: each saga transition written once, and an event's bookings.
+import type { Orm } from '../common/db/orm.ts';
+import { bookingsOfEvent, recordTransition, type Transition } from '../domain/bookings/bookings.ts';
+import type { BookingStatus } from '../entities/bookings/booking.entity.ts';
+
+export type { Transition };
+
+export interface EventBooking {
+  bookingId: string;
+  customerId: string;
+  status: BookingStatus;
+  paymentId: string | null;
+}
+
+export function createBookingsActivities(deps: { orm: Orm; published: () => void }) {
+  return {
+    async recordTransition(transition: Transition): Promise<void> {
+      if (await recordTransition(deps.orm, transition)) deps.published();
+    },
+    async bookingsOfEvent(eventId: string): Promise<EventBooking[]> {
+      const rows = await bookingsOfEvent(deps.orm, eventId);
+      return rows.map((b) => ({ bookingId: b.id, customerId: b.customerId, status: b.status, paymentId: b.paymentId ?? null }));
+    },
+  };
+}
+
+export type BookingsActivities = ReturnType<typeof createBookingsActivities>;

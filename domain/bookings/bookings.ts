@@ -1,0 +1,136 @@
+// The booking record: written by the saga's activities (each transition once, with its fact in the outbox), read by the API.
+import { createHash, randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../../common/auth/verify.ts';
+import type { Orm } from '../../common/db/orm.ts';
+import { afterCursor, cursorKeys, toPage } from '../../common/http/pagination.ts';
+import { HttpProblem } from '../../common/http/problem.ts';
+import { enqueueEvent } from '../../common/messaging/outbox.ts';
+import { bookingCancelledV1, bookingConfirmedV1, bookingExpiredV1 } from '../../contracts/bookings.ts';
+import { Booking, BookingHistory, type BookedSeat, type BookingRow, type BookingStatus } from '../../entities/bookings/booking.entity.ts';
+
+export const PRODUCER = 'bookings';
+
+export interface Transition {
+  bookingId: string;
+  /** The workflow type that made it and its own counter: together they make a retried write harmless. */
+  source: 'booking' | 'cancellation';
+  seq: number;
+  customerId: string;
+  eventId: string;
+  workflowId: string;
+  selection: Record<string, unknown>;
+  createdAt: string;
+  from: BookingStatus | null;
+  to: BookingStatus;
+  /** Workflow time of the transition. */
+  at: string;
+  actor: string;
+  reason: string;
+  seats?: BookedSeat[];
+  amountMinor?: number | null;
+  currency?: string | null;
+  expiresAt?: string | null;
+  paymentId?: string | null;
+  refundedMinor?: number;
+  failureCode?: string | null;
+}
+
+/** The fact a transition publishes, if any. */
+function factOf(t: Transition) {
+  if (t.to === 'CONFIRMED') return 'confirmed';
+  if (t.to === 'EXPIRED') return 'expired';
+  if (t.to === 'CANCELLED' || (t.to === 'REFUNDED' && t.from !== null)) return 'cancelled';
+  return undefined;
+}
+
+/** Writes one transition: the booking row, its history line and its fact, in one transaction; once per (source, seq). */
+export async function recordTransition(orm: Orm, t: Transition): Promise<boolean> {
+  return orm.em.fork().transactional(async (em) => {
+    await em.execute(
+      `insert into booking (id, customer_id, event_id, status, selection, workflow_id, created_at) values (?, ?, ?, ?, ?, ?, ?)
+       on conflict (id) do nothing`,
+      [t.bookingId, t.customerId, t.eventId, t.to, JSON.stringify(t.selection), t.workflowId, new Date(t.createdAt)],
+    );
+    const inserted = await em.execute<{ seq: number }[]>(
+      `insert into booking_history (booking_id, source, seq, from_status, to_status, at, actor, reason) values (?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict do nothing returning seq`,
+      [t.bookingId, t.source, t.seq, t.from, t.to, new Date(t.at), t.actor, t.reason],
+    );
+    if (inserted.length === 0) return false;
+    const booking = await em.findOneOrFail(Booking, { id: t.bookingId });
+    booking.status = t.to;
+    if (t.seats !== undefined) booking.seats = t.seats;
+    if (t.amountMinor !== undefined) booking.amountMinor = t.amountMinor;
+    if (t.currency !== undefined) booking.currency = t.currency;
+    if (t.expiresAt !== undefined) booking.expiresAt = t.expiresAt ? new Date(t.expiresAt) : null;
+    if (t.paymentId !== undefined) booking.paymentId = t.paymentId;
+    if (t.refundedMinor !== undefined) booking.refundedMinor = t.refundedMinor;
+    if (t.failureCode !== undefined) booking.failureCode = t.failureCode;
+    const fact = factOf(t);
+    if (fact) {
+      const base = {
+        bookingId: booking.id,
+        customerId: booking.customerId,
+        eventId: booking.eventId,
+        seats: booking.seats.map((s) => ({ seatId: s.seatId, label: s.label })),
+        amountMinor: booking.amountMinor ?? null,
+        currency: booking.currency?.trim() ?? null,
+        reason: t.reason,
+      };
+      if (fact === 'confirmed') enqueueEvent(em, bookingConfirmedV1, { ...base, paymentId: booking.paymentId! }, PRODUCER);
+      if (fact === 'expired') enqueueEvent(em, bookingExpiredV1, base, PRODUCER);
+      if (fact === 'cancelled') enqueueEvent(em, bookingCancelledV1, { ...base, refundedMinor: booking.refundedMinor }, PRODUCER);
+    }
+    await em.flush();
+    return true;
+  });
+}
+
+/** The booking, for its owner or an admin; anyone else gets 404. */
+export async function findBooking(em: EntityManager, bookingId: string, viewer: Principal): Promise<BookingRow> {
+  const booking = await em.findOne(Booking, { id: bookingId, ...(viewer.role === 'admin' ? {} : { customerId: viewer.userId }) });
+  if (!booking) throw new HttpProblem(404, 'BOOKING_NOT_FOUND', 'No booking of yours with this id.');
+  return booking;
+}
+
+export async function bookingHistory(em: EntityManager, bookingId: string) {
+  return em.find(BookingHistory, { bookingId }, { orderBy: { at: 'asc', source: 'asc', seq: 'asc' } });
+}
+
+export interface BookingQuery {
+  limit: number;
+  cursor?: string;
+  status?: BookingStatus;
+  eventId?: string;
+}
+
+export async function listBookings(em: EntityManager, query: BookingQuery, viewer: Principal) {
+  const rows = await em.find(
+    Booking,
+    {
+      $and: [
+        viewer.role === 'admin' ? {} : { customerId: viewer.userId },
+        query.status ? { status: query.status } : {},
+        query.eventId ? { eventId: query.eventId } : {},
+        afterCursor(query.cursor, 'createdAt', 'desc'),
+      ],
+    },
+    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: query.limit + 1 },
+  );
+  return toPage(rows, query.limit, cursorKeys('createdAt'), (b) => b);
+}
+
+/** The bookings of an event still worth acting on when it is cancelled. */
+export async function bookingsOfEvent(orm: Orm, eventId: string) {
+  return orm.em
+    .fork()
+    .find(Booking, { eventId }, { fields: ['id', 'status', 'customerId', 'paymentId', 'amountMinor'], orderBy: { createdAt: 'asc' } });
+}
+
+/** A booking id that is the same for one customer's repeated request with one Idempotency-Key, and never another's. */
+export function bookingIdFor(customerId: string, idempotencyKey: string | undefined): string {
+  if (!idempotencyKey) return randomUUID();
+  const hex = createHash('sha256').update(`${customerId}:${idempotencyKey}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+}

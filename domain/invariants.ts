@@ -1,0 +1,123 @@
+// The invariants every saga test and benchmark checks (DESIGN §8), read from the events, bookings and payments
+// databases and the test gateway's ledger. An empty list means they hold.
+import type { Orm } from '../common/db/orm.ts';
+
+export interface Violation {
+  invariant: 'I-seat' | 'I-money' | 'I-terminal';
+  detail: string;
+}
+
+export interface InvariantDatabases {
+  events: Orm;
+  bookings: Orm;
+  payments: Orm;
+}
+
+const TERMINAL = ['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED', 'REFUNDED'];
+
+type BookingFacts = { id: string; event_id: string; status: string; seats: { seatId: string }[] };
+type PaymentFacts = { id: string; booking_id: string; status: string; captured_minor: number; refunded_minor: number };
+
+/** Checks the bookings of these events; `terminal` also requires every saga to have ended. */
+export async function checkInvariants(db: InvariantDatabases, scope: { eventIds: string[]; terminal?: boolean }): Promise<Violation[]> {
+  if (scope.eventIds.length === 0) return [];
+  const violations: Violation[] = [];
+  const bookings = await db.bookings.em
+    .fork()
+    .execute<BookingFacts[]>('select id, event_id, status, seats from booking where event_id in (?)', [scope.eventIds]);
+  const byId = new Map(bookings.map((b) => [b.id, b]));
+
+  // I-seat: at most one live booking per event and seat; the inventory agrees; never more sold than there are seats.
+  const owners = new Map<string, string>();
+  for (const booking of bookings.filter((b) => ['HELD', 'PAYING', 'CONFIRMED'].includes(b.status))) {
+    for (const seat of booking.seats) {
+      const key = `${booking.event_id}/${seat.seatId}`;
+      const other = owners.get(key);
+      if (other) violations.push({ invariant: 'I-seat', detail: `seat ${key} belongs to bookings ${other} and ${booking.id}` });
+      owners.set(key, booking.id);
+    }
+  }
+  const inventory = await db.events.em
+    .fork()
+    .execute<{ event_id: string; seat_id: string; status: string; hold_id: string | null; live: boolean }[]>(
+      `select event_id, seat_id, status, hold_id, (status = 'sold' or (status = 'held' and expires_at > now())) as live
+       from seat_inventory where event_id in (?)`,
+      [scope.eventIds],
+    );
+  for (const row of inventory.filter((r) => r.status === 'sold')) {
+    const booking = row.hold_id ? byId.get(row.hold_id) : undefined;
+    if (booking?.status !== 'CONFIRMED') {
+      violations.push({
+        invariant: 'I-seat',
+        detail: `seat ${row.event_id}/${row.seat_id} is sold to ${row.hold_id}, which is ${booking?.status ?? 'no booking'}`,
+      });
+    }
+  }
+  for (const booking of bookings.filter((b) => b.status === 'CONFIRMED')) {
+    for (const seat of booking.seats) {
+      const row = inventory.find((r) => r.event_id === booking.event_id && r.seat_id === seat.seatId);
+      if (row?.status !== 'sold' || row.hold_id !== booking.id) {
+        violations.push({
+          invariant: 'I-seat',
+          detail: `confirmed booking ${booking.id} does not own seat ${seat.seatId} (${row?.status ?? 'missing'})`,
+        });
+      }
+    }
+  }
+  const capacity = new Map<string, number>();
+  const sold = new Map<string, number>();
+  for (const row of inventory) {
+    capacity.set(row.event_id, (capacity.get(row.event_id) ?? 0) + 1);
+    if (row.status === 'sold') sold.set(row.event_id, (sold.get(row.event_id) ?? 0) + 1);
+  }
+  for (const [eventId, count] of sold) {
+    if (count > capacity.get(eventId)!)
+      violations.push({ invariant: 'I-seat', detail: `event ${eventId} sold ${count} of ${capacity.get(eventId)} seats` });
+  }
+
+  // I-money: CONFIRMED ⇔ exactly one capture not fully refunded; no capture kept without a booking; no double capture.
+  const ids = bookings.map((b) => b.id);
+  const payments = ids.length
+    ? await db.payments.em
+        .fork()
+        .execute<PaymentFacts[]>('select id, booking_id, status, captured_minor, refunded_minor from payment where booking_id in (?)', [
+          ids,
+        ])
+    : [];
+  for (const booking of bookings) {
+    const kept = payments.filter((p) => p.booking_id === booking.id && p.captured_minor > p.refunded_minor);
+    if (booking.status === 'CONFIRMED' && kept.length !== 1) {
+      violations.push({ invariant: 'I-money', detail: `confirmed booking ${booking.id} keeps ${kept.length} captures` });
+    }
+    if (booking.status !== 'CONFIRMED' && kept.length > 0 && TERMINAL.includes(booking.status)) {
+      violations.push({
+        invariant: 'I-money',
+        detail: `${booking.status} booking ${booking.id} keeps money (${kept.map((p) => p.id).join(', ')})`,
+      });
+    }
+  }
+  const ledger = ids.length
+    ? await db.payments.em.fork().execute<{ booking_id: string; captures: string }[]>(
+        `select split_part(idempotency_key, ':', 1) as booking_id, count(*) as captures from test_gateway_operation
+           where kind = 'charge' and outcome = 'captured' and split_part(idempotency_key, ':', 1) in (?) group by 1`,
+        [ids],
+      )
+    : [];
+  for (const row of ledger) {
+    const recorded = payments.filter((p) => p.booking_id === row.booking_id && p.captured_minor > 0).length;
+    if (Number(row.captures) !== recorded) {
+      violations.push({
+        invariant: 'I-money',
+        detail: `booking ${row.booking_id}: the gateway captured ${row.captures} times, Eventix recorded ${recorded}`,
+      });
+    }
+  }
+
+  // I-terminal: every saga has ended.
+  if (scope.terminal) {
+    for (const booking of bookings.filter((b) => !TERMINAL.includes(b.status))) {
+      violations.push({ invariant: 'I-terminal', detail: `booking ${booking.id} is still ${booking.status}` });
+    }
+  }
+  return violations;
+}

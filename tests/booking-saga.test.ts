@@ -1,0 +1,259 @@
+// The booking saga end to end, through the gateway, against the real Temporal dev server, PostgreSQL and workers:
+// every story ends with the invariant checker at zero violations.
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { connectTemporal, type Temporal } from '../common/temporal/temporal.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkInvariants } from '../domain/invariants.ts';
+import { startDomainService } from '../workers/domain-service.ts';
+import type { TestGateway } from '../domain/payments/gateways/test-gateway.ts';
+import { paymentsContext } from '../domain/payments/gateways/registry.ts';
+import { testConfig, testLogger } from './support/context.ts';
+import { eventOnSale, eventsCtx, type TestEvent } from './support/events.ts';
+import { caller, type Caller } from './support/http.ts';
+import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { ADMIN, newCustomer, signIn } from './support/users.ts';
+import { until } from './support/wait.ts';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process.ts';
+
+const HISTORIES = new URL('./histories/', import.meta.url);
+
+const ENV = { BOOKING_HOLD_TTL_SECONDS: '5', TEST_GATEWAY_SLOW_MS: '7000' };
+
+describe('the booking saga', () => {
+  let platform: TestPlatform;
+  let api: Caller;
+  let worker: WorkerProcess;
+  let adminToken: string;
+  let ledger: TestGateway;
+  let temporal: Temporal;
+  const events: string[] = [];
+
+  /** Waits for the saga to end; with RECORD_HISTORIES=1 its history becomes a replay fixture. */
+  async function finished(workflowId: string, fixture: string): Promise<void> {
+    const handle = temporal.client.workflow.getHandle(workflowId);
+    await handle.result();
+    if (process.env.RECORD_HISTORIES === '1') {
+      writeFileSync(new URL(`${fixture}.json`, HISTORIES), `${historyToJSON(await handle.fetchHistory())}\n`);
+    }
+  }
+
+  beforeAll(async () => {
+    // The bookings service answers HTTP here; its worker (the sagas) runs in a process of its own that a test kills.
+    platform = await startTestPlatform(ENV, { bookings: { SERVICE_MODE: 'api' } });
+    api = platform.api;
+    worker = await startWorkerProcess('bookings', { ...ENV, ...platform.overrides });
+    adminToken = (await signIn(api, ADMIN.email, ADMIN.password)).accessToken;
+    ledger = paymentsContext(testConfig(), platform.orms.payments).gateways.get('test') as TestGateway;
+    temporal = await connectTemporal(testConfig());
+  }, 120_000);
+
+  afterAll(async () => {
+    await temporal?.close();
+    await worker?.stop();
+    await platform?.stop();
+  });
+
+  afterEach(async () => {
+    // Every story ends with the invariants holding for the events it used.
+    expect(await checkInvariants(platform.orms, { eventIds: events.splice(0), terminal: true })).toEqual([]);
+  });
+
+  async function onSale(seats = 20): Promise<TestEvent> {
+    const rows = Array.from({ length: Math.ceil(seats / 10) }, (_, i) => ({
+      label: String.fromCharCode(65 + i),
+      seats: Math.min(10, seats - i * 10),
+    }));
+    const event = await eventOnSale(eventsCtx(platform.orms.events), [{ name: 'Hall', rows }]);
+    events.push(event.eventId);
+    return event;
+  }
+
+  const book = (token: string, eventId: string, seats: string[], key?: string) =>
+    api('POST', '/bookings', { token, body: { eventId, seats }, headers: key ? { 'idempotency-key': key } : {} });
+  const pay = (token: string, id: string, paymentMethod = 'pm_card_visa') =>
+    api('POST', `/bookings/${id}/pay`, { token, body: { gateway: 'test', paymentMethod } });
+  const detail = async (token: string, id: string) => (await api('GET', `/bookings/${id}`, { token })).body;
+  const settled = async (token: string, id: string, status: string, timeoutMs = 20_000) => {
+    await until(async () => (await detail(token, id)).status === status, timeoutMs, 200);
+    return detail(token, id);
+  };
+  const seatStatus = async (eventId: string) =>
+    (await api('GET', `/events/${eventId}/seats`)).body.seats as { seatId: string; status: string }[];
+
+  it('holds, pays and confirms: the happy path', async () => {
+    const event = await onSale();
+    const customer = await newCustomer(api, 'happy');
+    const held = await book(customer.accessToken, event.eventId, event.seatIds.slice(0, 2));
+    expect(held.status, JSON.stringify(held.body)).toBe(201);
+    expect(held.body).toMatchObject({ status: 'HELD', amountMinor: 10_000, currency: 'EUR' });
+    expect(held.body.seats.map((s: { label: string }) => s.label)).toEqual(['Hall A-1', 'Hall A-2']);
+    expect(Date.parse(held.body.expiresAt)).toBeGreaterThan(Date.now());
+
+    const paid = await pay(customer.accessToken, held.body.id);
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    expect(paid.body.status).toBe('CONFIRMED');
+    const booking = await settled(customer.accessToken, held.body.id, 'CONFIRMED');
+    expect(booking.history.map((h: { to: string }) => h.to)).toEqual(['PENDING', 'HELD', 'PAYING', 'CONFIRMED']);
+    expect(booking.workflowUrl).toContain(`/workflows/booking-${held.body.id}`);
+    expect(booking.paymentId).toBe(paid.body.paymentId);
+    expect((await seatStatus(event.eventId)).filter((s) => s.status === 'sold').map((s) => s.seatId)).toEqual(event.seatIds.slice(0, 2));
+    // Another customer cannot see it, pay it or cancel it.
+    const other = await newCustomer(api, 'other');
+    expect((await api('GET', `/bookings/${held.body.id}`, { token: other.accessToken })).status).toBe(404);
+    expect((await pay(other.accessToken, held.body.id)).status).toBe(404);
+    await finished(`booking-${held.body.id}`, 'booking.confirmed');
+  });
+
+  it('answers the same Idempotency-Key with the same booking, and another customer’s key with another', async () => {
+    const event = await onSale();
+    const [a, b] = [await newCustomer(api, 'key-a'), await newCustomer(api, 'key-b')];
+    const key = randomUUID();
+    const first = await book(a.accessToken, event.eventId, [event.seatIds[0]!], key);
+    const again = await book(a.accessToken, event.eventId, [event.seatIds[0]!], key);
+    expect(again.body.id).toBe(first.body.id);
+    const theirs = await book(b.accessToken, event.eventId, [event.seatIds[1]!], key);
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(first.body.id);
+    for (const [customer, id] of [
+      [a, first.body.id],
+      [b, theirs.body.id],
+    ] as const) {
+      expect((await api('POST', `/bookings/${id}/cancel`, { token: customer.accessToken })).body.status).toBe('CANCELLED');
+    }
+  });
+
+  it('expires an unpaid hold: the seats are on sale again and a late payment is refused', async () => {
+    const event = await onSale();
+    const customer = await newCustomer(api, 'late');
+    const held = await book(customer.accessToken, event.eventId, [event.seatIds[5]!]);
+    expect(held.status).toBe(201);
+    const booking = await settled(customer.accessToken, held.body.id, 'EXPIRED');
+    expect(booking.history.at(-1)).toMatchObject({ from: 'HELD', to: 'EXPIRED', actor: 'system' });
+    expect((await seatStatus(event.eventId)).find((s) => s.seatId === event.seatIds[5])!.status).toBe('available');
+    const late = await pay(customer.accessToken, held.body.id);
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('BOOKING_NOT_HELD');
+    await finished(`booking-${held.body.id}`, 'booking.expired');
+  });
+
+  it('keeps a declined booking HELD, then confirms it with another card', async () => {
+    const event = await onSale();
+    const customer = await newCustomer(api, 'declined');
+    const held = await book(customer.accessToken, event.eventId, [event.seatIds[3]!]);
+    const declined = await pay(customer.accessToken, held.body.id, 'pm_card_visa_chargeDeclined');
+    expect(declined.status).toBe(402);
+    expect(declined.body.code).toBe('CARD_DECLINED');
+    expect((await detail(customer.accessToken, held.body.id)).status).toBe('HELD');
+    const paid = await pay(customer.accessToken, held.body.id);
+    expect(paid.body.status).toBe('CONFIRMED');
+    expect((await ledger.ledger({ idempotencyKeyPrefix: held.body.id })).filter((op) => op.outcome === 'captured')).toHaveLength(1);
+    await finished(`booking-${held.body.id}`, 'booking.declined-then-paid');
+  });
+
+  it('cancels before payment (seats released) and after confirmation (refunded, seats back on sale)', async () => {
+    const event = await onSale();
+    const customer = await newCustomer(api, 'cancel');
+    const early = await book(customer.accessToken, event.eventId, [event.seatIds[0]!]);
+    const cancelled = await api('POST', `/bookings/${early.body.id}/cancel`, {
+      token: customer.accessToken,
+      body: { reason: 'changed my mind' },
+    });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('CANCELLED');
+    expect((await seatStatus(event.eventId)).find((s) => s.seatId === event.seatIds[0])!.status).toBe('available');
+
+    const late = await book(customer.accessToken, event.eventId, [event.seatIds[1]!]);
+    await pay(customer.accessToken, late.body.id);
+    const refunded = await api('POST', `/bookings/${late.body.id}/cancel`, { token: customer.accessToken });
+    expect([200, 202]).toContain(refunded.status);
+    const after = await settled(customer.accessToken, late.body.id, 'REFUNDED');
+    expect(after.refundedMinor).toBe(5_000);
+    expect((await seatStatus(event.eventId)).find((s) => s.seatId === event.seatIds[1])!.status).toBe('available');
+    const payment = await api('GET', `/payments/${after.paymentId}`, { token: customer.accessToken });
+    expect(payment.body).toMatchObject({ status: 'REFUNDED', refundedMinor: 5_000 });
+    await finished(`booking-${early.body.id}`, 'booking.cancelled-before-payment');
+    await finished(`booking-cancellation-${late.body.id}`, 'booking-cancellation.refunded');
+  });
+
+  it('refunds a payment that lands after the hold expired, and keeps no money without seats', async () => {
+    const event = await onSale();
+    const customer = await newCustomer(api, 'race');
+    const held = await book(customer.accessToken, event.eventId, [event.seatIds[7]!]);
+    // The slow test card captures at once but answers after 7 s; the hold lapses after 5 s.
+    const paid = await pay(customer.accessToken, held.body.id, 'pm_card_visa_slow');
+    expect(paid.status).toBe(409);
+    expect(paid.body.code).toBe('SEATS_NO_LONGER_HELD');
+    const booking = await settled(customer.accessToken, held.body.id, 'REFUNDED');
+    const payment = await api('GET', `/payments/${booking.paymentId}`, { token: customer.accessToken });
+    expect(payment.body).toMatchObject({ status: 'REFUNDED', capturedMinor: 5_000, refundedMinor: 5_000 });
+    await finished(`booking-${held.body.id}`, 'booking.paid-as-hold-expired');
+  }, 30_000);
+
+  it('cancels an event: its holds are cancelled and its bookings refunded', async () => {
+    const event = await onSale();
+    const customers = [await newCustomer(api, 'ev-1'), await newCustomer(api, 'ev-2'), await newCustomer(api, 'ev-3')];
+    const ids: string[] = [];
+    for (const [i, customer] of customers.entries()) {
+      const held = await book(customer.accessToken, event.eventId, [event.seatIds[i]!]);
+      ids.push(held.body.id);
+      if (i > 0) expect((await pay(customer.accessToken, held.body.id)).body.status).toBe('CONFIRMED');
+    }
+    const cancelled = await api('POST', `/events/${event.eventId}/cancel`, { token: adminToken, body: { reason: 'storm' } });
+    expect(cancelled.status).toBe(200);
+    expect((await settled(customers[0]!.accessToken, ids[0]!, 'CANCELLED')).history.at(-1).actor).toBe('event-cancellation');
+    expect((await settled(customers[1]!.accessToken, ids[1]!, 'REFUNDED')).refundedMinor).toBe(5_000);
+    expect((await settled(customers[2]!.accessToken, ids[2]!, 'REFUNDED')).refundedMinor).toBe(5_000);
+    await finished(`event-cancellation-${event.eventId}`, 'event-cancellation.completed');
+  }, 40_000);
+
+  it('finishes a booking whose worker was killed between hold and charge', async () => {
+    const event = await onSale();
+    const customer = await newCustomer(api, 'crash');
+    // A bookings instance whose holds last 60 s: the saga's next step waits out Temporal's sticky-queue timeout.
+    const patient = await startDomainService(
+      'bookings',
+      testConfig({ ...ENV, ...platform.overrides, SERVICE_MODE: 'api', BOOKING_HOLD_TTL_SECONDS: '60' }),
+      testLogger(),
+    );
+    try {
+      const direct = caller(`http://127.0.0.1:${patient.port}`);
+      const held = await direct('POST', '/bookings', {
+        token: customer.accessToken,
+        body: { eventId: event.eventId, seats: [event.seatIds[9]] },
+      });
+      expect(held.body.status).toBe('HELD');
+      await worker.kill();
+      worker = await startWorkerProcess('bookings', { ...ENV, ...platform.overrides });
+      const paid = await direct('POST', `/bookings/${held.body.id}/pay`, {
+        token: customer.accessToken,
+        body: { gateway: 'test', paymentMethod: 'pm_card_visa' },
+      });
+      expect(paid.body.status).toBe('CONFIRMED');
+      expect((await settled(customer.accessToken, held.body.id, 'CONFIRMED')).history.map((h: { to: string }) => h.to)).toEqual([
+        'PENDING',
+        'HELD',
+        'PAYING',
+        'CONFIRMED',
+      ]);
+    } finally {
+      await patient.stop();
+    }
+  }, 90_000);
+
+  it('lets 50 customers race for the same 10 seats through the gateway: 10 held, 40 refused, no seat twice', async () => {
+    const event = await onSale(10);
+    const customers = await Promise.all(Array.from({ length: 50 }, (_, i) => newCustomer(api, `rush-${i}`)));
+    const answers = await Promise.all(customers.map((c, i) => book(c.accessToken, event.eventId, [event.seatIds[i % 10]!])));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(40);
+    const winners = answers.filter((a) => a.status === 201).map((a) => a.body.seats[0].seatId as string);
+    expect(new Set(winners).size).toBe(10);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'SEATS_UNAVAILABLE')).toBe(true);
+    for (const [i, answer] of answers.entries()) {
+      if (answer.status === 201) await api('POST', `/bookings/${answer.body.id}/cancel`, { token: customers[i]!.accessToken });
+    }
+  }, 60_000);
+});

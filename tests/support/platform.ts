@@ -1,0 +1,67 @@
+// The whole platform in the test process: the four services (with their workers) and a gateway in front.
+import { startGateway } from '../../api/gateway/gateway.server.ts';
+import { SERVICE_NAMES, type ServiceName } from '../../common/config.ts';
+import { openServiceOrm, type Orm } from '../../common/db/orm.ts';
+import { ormSettings } from '../../entities/orm-settings.ts';
+import { startDomainService, type DomainServiceHandle } from '../../workers/domain-service.ts';
+import { testConfig, testLogger, workflowBundle } from './context.ts';
+import { caller, type Caller } from './http.ts';
+
+export interface TestPlatform {
+  /** Through the gateway, under /api/v1. */
+  api: Caller;
+  gatewayUrl: string;
+  services: Record<ServiceName, DomainServiceHandle>;
+  orms: Record<'events' | 'bookings' | 'payments', Orm>;
+  overrides: Record<string, string>;
+  /** Starts the named service again (after a test stopped it). */
+  restart(service: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestPlatform(
+  env: Record<string, string> = {},
+  perService: Partial<Record<ServiceName, Record<string, string>>> = {},
+): Promise<TestPlatform> {
+  const logger = testLogger();
+  const services = {} as Record<ServiceName, DomainServiceHandle>;
+  const start = (service: ServiceName, overrides: Record<string, string>) =>
+    startDomainService(
+      service,
+      testConfig({ ...env, ...overrides, ...(service === 'users' ? { SERVICE_MODE: 'api' } : {}), ...perService[service] }),
+      logger,
+      {
+        workflowBundle: workflowBundle(),
+      },
+    );
+  services.users = await start('users', {});
+  const overrides: Record<string, string> = { USERS_URLS: `http://127.0.0.1:${services.users.port}` };
+  services.events = await start('events', overrides);
+  overrides.EVENTS_URLS = `http://127.0.0.1:${services.events.port}`;
+  services.payments = await start('payments', overrides);
+  services.bookings = await start('bookings', overrides);
+  for (const s of SERVICE_NAMES) overrides[`${s.toUpperCase()}_URLS`] = `http://127.0.0.1:${services[s].port}`;
+  const gateway = await startGateway(testConfig({ ...env, ...overrides, GATEWAY_PORT: '0' }), logger);
+  const config = testConfig(env);
+  const orms = {
+    events: await openServiceOrm(ormSettings('events', config), { migrate: false }),
+    bookings: await openServiceOrm(ormSettings('bookings', config), { migrate: false }),
+    payments: await openServiceOrm(ormSettings('payments', config), { migrate: false }),
+  };
+  const gatewayUrl = `http://127.0.0.1:${gateway.port}`;
+  return {
+    api: caller(`${gatewayUrl}/api/v1`),
+    gatewayUrl,
+    services,
+    orms,
+    overrides,
+    async restart(service) {
+      services[service] = await start(service, { ...overrides, [`${service.toUpperCase()}_PORT`]: String(services[service].port ?? 0) });
+    },
+    async stop() {
+      await gateway.stop();
+      for (const service of [...SERVICE_NAMES].reverse()) await services[service].stop();
+      for (const orm of Object.values(orms)) await orm.close();
+    },
+  };
+}
