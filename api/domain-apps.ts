@@ -80,6 +80,21 @@ export function readinessChecks(deps: Pick<DomainDeps, 'orm' | 'rabbit' | 'tempo
     { name: 'database', check: async () => void (await deps.orm.em.getConnection().execute('select 1')) },
     { name: 'rabbitmq', check: () => deps.rabbit.check() },
     { name: 'temporal', check: (signal) => deps.temporal.check(signal) },
+    {
+      // Facts committed but not yet confirmed by the broker: how many, and how long the oldest has waited.
+      name: 'outbox',
+      check: async () => {
+        const [row] = await deps.orm.em
+          .fork()
+          .execute<{ backlog: string; oldest_ms: string | null }[]>(
+            `select count(*) as backlog, extract(epoch from now() - min(created_at)) * 1000 as oldest_ms from outbox_message where sent_at is null`,
+          );
+        return {
+          backlog: Number(row?.backlog ?? 0),
+          oldestAgeMs: row?.oldest_ms === null || row?.oldest_ms === undefined ? null : Math.round(Number(row.oldest_ms)),
+        };
+      },
+    },
   ];
 }
 

@@ -50,7 +50,7 @@ describe('a domain service app', () => {
     const body = (await res.json()) as { status: string; checks: Record<string, { status: string }> };
     expect(res.status).toBe(200);
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.checks).sort()).toEqual(['database', 'rabbitmq', 'temporal']);
+    expect(Object.keys(body.checks).sort()).toEqual(['database', 'outbox', 'rabbitmq', 'temporal']);
     expect(Object.values(body.checks).every((c) => c.status === 'ok')).toBe(true);
   });
 

@@ -6,6 +6,9 @@ import { createDomainApp, eventsContext, usersContext, type DomainDeps, type Ser
 import { loadSigningKeys } from '../common/auth/keys.ts';
 import { localKeys, remoteKeys, verifierFor } from '../common/auth/verify.ts';
 import { OutboxRelay } from '../common/messaging/outbox.ts';
+import { consumerSetup } from '../common/messaging/consumer.ts';
+import { createMailer } from '../common/mail/mailer.ts';
+import { subscriptionsFor } from './subscriptions.ts';
 import { gatewaySecret } from '../common/secrets.ts';
 import { ensureDefaultAdmin } from '../domain/users/accounts.ts';
 import type { Config, ServiceName } from '../common/config.ts';
@@ -110,7 +113,18 @@ export async function openDomainDeps(
   try {
     const orm = await openServiceOrm(ormSettings(service, config), { migrate: options.migrate, logger });
     closers.push(() => orm.close());
-    const rabbit = await connectRabbit({ url: config.rabbitmq.url, exchange: config.rabbitmq.exchange, logger });
+    const mailer = service === 'users' ? createMailer(config.mail.smtpUrl) : undefined;
+    if (mailer) closers.push(() => Promise.resolve(mailer.close()));
+    const subscriptions = subscriptionsFor(service, { mailer });
+    const rabbit = await connectRabbit({
+      url: config.rabbitmq.url,
+      exchange: config.rabbitmq.exchange,
+      logger,
+      // Queues are declared and consumers started again after every reconnect.
+      onConnect: subscriptions.length
+        ? consumerSetup({ service, exchange: config.rabbitmq.exchange, orm, logger, subscriptions })
+        : undefined,
+    });
     closers.push(() => rabbit.close());
     const temporal = await connectTemporal(config);
     closers.push(() => temporal.close());

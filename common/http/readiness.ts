@@ -3,13 +3,15 @@ import { z } from '@hono/zod-openapi';
 
 export interface ReadinessCheck {
   name: string;
-  check: (signal: AbortSignal) => Promise<void>;
+  /** Throws when the dependency is unusable; may answer figures worth showing (an outbox backlog). */
+  check: (signal: AbortSignal) => Promise<void | Record<string, number | string | null>>;
 }
 
 export const CheckResultSchema = z.object({
   status: z.enum(['ok', 'down']),
   latencyMs: z.number(),
   error: z.string().optional(),
+  details: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).optional(),
 });
 
 export const ReadinessSchema = z
@@ -23,6 +25,7 @@ export interface CheckResult {
   status: 'ok' | 'down';
   latencyMs: number;
   error?: string;
+  details?: Record<string, number | string | null>;
 }
 
 export interface Readiness {
@@ -37,7 +40,7 @@ export async function runReadiness(checks: ReadinessCheck[], timeoutMs: number):
       const controller = new AbortController();
       let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
+        const details = await Promise.race([
           check(controller.signal),
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => {
@@ -46,7 +49,10 @@ export async function runReadiness(checks: ReadinessCheck[], timeoutMs: number):
             }, timeoutMs);
           }),
         ]);
-        return [name, { status: 'ok' as const, latencyMs: Math.round(performance.now() - started) }] as const;
+        return [
+          name,
+          { status: 'ok' as const, latencyMs: Math.round(performance.now() - started), ...(details ? { details } : {}) },
+        ] as const;
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
         return [name, { status: 'down' as const, latencyMs: Math.round(performance.now() - started), error }] as const;

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
+import { SMTPServer } from 'smtp-server';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { loadConfig, SERVICE_NAMES } from '../../common/config.ts';
@@ -16,12 +17,15 @@ import { ensureGoTool } from '../../common/infra/go-tools.ts';
 import { STRIPE_MOCK, startStripeMock } from '../../common/infra/stripe-mock.ts';
 import { ormSettings } from '../../entities/orm-settings.ts';
 import { WORKFLOWS_PATH } from '../../workers/service-workers.ts';
+import { consumerQueues } from '../../workers/subscriptions.ts';
+import { deadLetterExchange } from '../../common/messaging/consumer.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     testEnv: Record<string, string>;
     workflowBundlePath: string;
     stripeMockUrl: string;
+    mailDir: string;
   }
 }
 
@@ -71,6 +75,7 @@ export default async function setup(project: TestProject) {
     throw temporalStart.status === 'rejected' ? temporalStart.reason : (stripeMockStart as PromiseRejectedResult).reason;
   }
   const [temporal, stripeMock] = [temporalStart.value, stripeMockStart.value];
+  let smtp: SMTPServer | undefined;
   try {
     const [bundle] = await Promise.all([
       bundleWorkflowCode({
@@ -86,6 +91,25 @@ export default async function setup(project: TestProject) {
       })(),
     ]);
     testEnv.TEMPORAL_ADDRESS = temporal.address;
+    // Every email any service sends lands as a file in mailDir, whichever test process sent it.
+    const mailDir = join(testEnv.DATA_DIR!, `mail-${process.pid}`);
+    mkdirSync(mailDir, { recursive: true });
+    const smtpPort = await freePort();
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      onData(stream, _session, done) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          writeFileSync(join(mailDir, `${Date.now()}-${randomBytes(4).toString('hex')}.eml`), Buffer.concat(chunks));
+          done();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp!.listen(smtpPort, '127.0.0.1', resolve));
+    testEnv.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+    project.provide('mailDir', mailDir);
     // The payments service offers Stripe too, pointed at stripe-mock.
     testEnv.STRIPE_SECRET_KEY = 'sk_test_eventix';
     testEnv.STRIPE_API_URL = stripeMock.url;
@@ -97,14 +121,18 @@ export default async function setup(project: TestProject) {
     project.provide('stripeMockUrl', stripeMock.url);
   } catch (err) {
     // Without this the servers would outlive a failed setup.
+    smtp?.close();
     await Promise.all([temporal.stop(), stripeMock.stop()]);
     throw err;
   }
 
   return async () => {
+    smtp?.close();
     await Promise.all([temporal.stop(), stripeMock.stop()]);
     const connection = await amqp.connect(config.rabbitmq.url);
     const channel = await connection.createChannel();
+    for (const queue of consumerQueues(config)) await channel.deleteQueue(queue);
+    await channel.deleteExchange(deadLetterExchange(config.rabbitmq.exchange));
     await channel.deleteExchange(config.rabbitmq.exchange);
     await connection.close();
   };

@@ -1,0 +1,117 @@
+// Consumers: one durable quorum queue per consuming service and purpose, bound to the routing keys it needs. The
+// handler and the inbox row commit in one transaction, then the message is acked: a redelivery changes nothing.
+// A failing message is retried a bounded number of times (the queue's delivery limit), then dead-lettered; one that
+// cannot be read goes to the dead-letter queue at once. Neither blocks the messages behind it.
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { parseEnvelope, type Envelope, type EventContract } from '../../contracts/envelope.ts';
+import type { Orm } from '../db/orm.ts';
+import type { Logger } from '../logger.ts';
+
+export interface Subscription {
+  /** What the queue is for, e.g. "event-catalog"; with the service it names the queue and the inbox. */
+  purpose: string;
+  contracts: EventContract[];
+  /** Applies one fact inside the transaction that also records it in the inbox. */
+  handle(em: EntityManager, envelope: Envelope, contract: EventContract): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  service: string;
+  exchange: string;
+  orm: Orm;
+  logger: Logger;
+  subscriptions: Subscription[];
+  prefetch?: number;
+  /** Deliveries before a failing message is dead-lettered. */
+  deliveryLimit?: number;
+  /** Runs after a fact was applied (nudge an outbox relay, count for a benchmark). */
+  onApplied?: (envelope: Envelope, subscription: Subscription) => void;
+}
+
+export function queueName(exchange: string, service: string, purpose: string): string {
+  return `${exchange}.${service}.${purpose}`;
+}
+
+export const deadLetterExchange = (exchange: string) => `${exchange}.dead-letter`;
+export const deadLetterQueue = (queue: string) => `${queue}.dead-letter`;
+
+/** Declares the queues and starts consuming; give it to connectRabbit's onConnect so it runs again after a reconnect. */
+export function consumerSetup(options: ConsumerOptions): (model: ChannelModel) => Promise<void> {
+  const { exchange, logger } = options;
+  return async (model) => {
+    const dlx = deadLetterExchange(exchange);
+    const setup = await model.createChannel();
+    await setup.assertExchange(dlx, 'direct', { durable: true });
+    await setup.close();
+    for (const subscription of options.subscriptions) {
+      const queue = queueName(exchange, options.service, subscription.purpose);
+      const channel = await model.createChannel();
+      channel.on('error', (err: Error) => logger.warn({ err, queue }, 'consumer channel error'));
+      await channel.assertQueue(deadLetterQueue(queue), { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      await channel.bindQueue(deadLetterQueue(queue), dlx, queue);
+      await channel.assertQueue(queue, {
+        durable: true,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-delivery-limit': options.deliveryLimit ?? 5,
+          'x-dead-letter-exchange': dlx,
+          'x-dead-letter-routing-key': queue,
+        },
+      });
+      for (const contract of subscription.contracts) await channel.bindQueue(queue, exchange, contract.routingKey);
+      await channel.prefetch(options.prefetch ?? 20);
+      await channel.consume(queue, (message) => {
+        if (message) void deliver(options, subscription, channel, queue, message);
+      });
+    }
+  };
+}
+
+async function deliver(
+  options: ConsumerOptions,
+  subscription: Subscription,
+  channel: Channel,
+  queue: string,
+  message: ConsumeMessage,
+): Promise<void> {
+  const { logger } = options;
+  const contract = subscription.contracts.find((c) => c.routingKey === message.fields.routingKey);
+  let envelope: Envelope;
+  try {
+    if (!contract) throw new Error(`no contract for routing key ${message.fields.routingKey}`);
+    envelope = parseEnvelope(contract, JSON.parse(message.content.toString('utf8')));
+  } catch (err) {
+    logger.error({ err, queue, messageId: message.properties.messageId }, 'unreadable message sent to the dead-letter queue');
+    safely(() => channel.nack(message, false, false));
+    return;
+  }
+  const inbox = `${options.service}.${subscription.purpose}`;
+  try {
+    const applied = await options.orm.em.fork().transactional(async (em) => {
+      const fresh = await em.execute(
+        'insert into inbox_message (consumer, message_id, type) values (?, ?, ?) on conflict do nothing returning message_id',
+        [inbox, envelope.id, `${envelope.type}.v${envelope.version}`],
+      );
+      if (fresh.length === 0) return false; // already applied: the redelivery changes nothing
+      await subscription.handle(em, envelope, contract);
+      return true;
+    });
+    safely(() => channel.ack(message));
+    if (applied) options.onApplied?.(envelope, subscription);
+  } catch (err) {
+    const attempt = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
+    logger.warn({ err, queue, messageId: envelope.id, type: envelope.type, attempt }, 'message handler failed; it will be retried');
+    // Back to the queue; past the delivery limit the broker dead-letters it.
+    safely(() => channel.nack(message, false, true));
+  }
+}
+
+/** An ack on a channel that closed meanwhile fails; the broker redelivers and the inbox absorbs it. */
+function safely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // the channel is gone
+  }
+}
