@@ -1,0 +1,114 @@
+// `npm run bench:propagation`: publish-to-projection lag for a burst of facts. Publishes BENCH_EVENTS event.updated
+// facts at once, lets a bookings consumer project them into its event catalog, and reports how long each took from
+// its occurredAt to its inbox row (p50, p99, max). Results go to data/bench/propagation.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import { loadConfig } from '../common/config.ts';
+import { ensureDatabase, openServiceOrm } from '../common/db/orm.ts';
+import { createLogger } from '../common/logger.ts';
+import { consumerSetup } from '../common/messaging/consumer.ts';
+import { connectRabbit } from '../common/messaging/rabbitmq.ts';
+import { buildEnvelope } from '../contracts/envelope.ts';
+import { eventUpdatedV1 } from '../contracts/events.ts';
+import { bookingsSubscriptions } from '../domain/bookings/subscriptions.ts';
+import { ormSettings } from '../entities/orm-settings.ts';
+
+const config = loadConfig();
+const logger = createLogger({ log: { level: 'warn', format: 'json' } }, 'bench');
+const count = Number(process.env.BENCH_EVENTS ?? 1000);
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function main(): Promise<void> {
+  await ensureDatabase(config.services.bookings.databaseUrl);
+  const orm = await openServiceOrm(ormSettings('bookings', config), { migrate: true });
+  // A consumer of its own (a running platform's bookings consumers share the queue and the work).
+  const rabbit = await connectRabbit({
+    url: config.rabbitmq.url,
+    exchange: config.rabbitmq.exchange,
+    logger,
+    onConnect: consumerSetup({
+      service: 'bookings',
+      exchange: config.rabbitmq.exchange,
+      orm,
+      logger,
+      subscriptions: bookingsSubscriptions(),
+    }),
+  });
+  const connection = await amqp.connect(config.rabbitmq.url);
+  const channel = await connection.createConfirmChannel();
+  const occurredAt = new Map<string, number>();
+  const eventIds: string[] = [];
+  console.log(`publishing ${count} event.updated facts to ${config.rabbitmq.exchange}…`);
+  const started = Date.now();
+  for (let i = 0; i < count; i++) {
+    const eventId = randomUUID();
+    eventIds.push(eventId);
+    const envelope = buildEnvelope(
+      eventUpdatedV1,
+      {
+        eventId,
+        title: 'Benchmark event',
+        venueId: randomUUID(),
+        venueName: 'Bench hall',
+        startsAt: new Date().toISOString(),
+        endsAt: null,
+        status: 'published',
+      },
+      'bench',
+    );
+    occurredAt.set(envelope.id, Date.parse(envelope.occurredAt));
+    channel.publish(config.rabbitmq.exchange, eventUpdatedV1.routingKey, Buffer.from(JSON.stringify(envelope)), {
+      persistent: true,
+      messageId: envelope.id,
+    });
+  }
+  await channel.waitForConfirms();
+  const publishMs = Date.now() - started;
+  console.log(`published and confirmed in ${publishMs} ms; waiting for the projection…`);
+
+  const ids = [...occurredAt.keys()];
+  const applied = () =>
+    orm.em
+      .fork()
+      .execute<{ message_id: string; processed_at: string }[]>(
+        `select message_id, processed_at from inbox_message where consumer = 'bookings.event-catalog' and message_id in (?)`,
+        [ids],
+      );
+  const deadline = Date.now() + 120_000;
+  let rows = await applied();
+  while (rows.length < count && Date.now() < deadline) {
+    process.stdout.write(`\r  projected ${rows.length} of ${count}`);
+    await new Promise((r) => setTimeout(r, 250));
+    rows = await applied();
+  }
+  console.log(`\r  projected ${rows.length} of ${count}`);
+  const lags = rows.map((r) => new Date(r.processed_at).getTime() - occurredAt.get(r.message_id)!).sort((a, b) => a - b);
+  const result = {
+    at: new Date().toISOString(),
+    events: count,
+    projected: rows.length,
+    publishMs,
+    lagMs: lags.length ? { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1)! } : null,
+    throughputPerSecond: lags.length ? Math.round((rows.length / Math.max(1, lags.at(-1)!)) * 1000) : 0,
+  };
+  console.log(`publish-to-projection lag: p50 ${result.lagMs?.p50} ms, p99 ${result.lagMs?.p99} ms, max ${result.lagMs?.max} ms`);
+  const dir = join(config.dataDir, 'bench');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'propagation.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`results in ${join(dir, 'propagation.json')}`);
+
+  // The benchmark's rows leave the catalog again.
+  await orm.em.fork().execute('delete from event_catalog where event_id in (?)', [eventIds]);
+  await rabbit.close();
+  await connection.close();
+  await orm.close();
+  if (rows.length < count) throw new Error(`only ${rows.length} of ${count} facts were projected within 2 minutes`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`benchmark stopped: ${(err as Error).message}`);
+  process.exit(1);
+});
