@@ -98,6 +98,12 @@ describe('the booking saga', () => {
     expect(booking.history.map((h: { to: string }) => h.to)).toEqual(['PENDING', 'HELD', 'PAYING', 'CONFIRMED']);
     expect(booking.workflowUrl).toContain(`/workflows/booking-${held.body.id}`);
     expect(booking.paymentId).toBe(paid.body.paymentId);
+    // The list names the event from the catalog projection, filled by event.published over RabbitMQ.
+    await until(async () => (await api('GET', '/bookings', { token: customer.accessToken })).body.items[0]?.event !== null, 10_000, 200);
+    expect((await api('GET', '/bookings', { token: customer.accessToken })).body.items[0].event).toMatchObject({
+      venueName: expect.any(String),
+      status: 'published',
+    });
     expect((await seatStatus(event.eventId)).filter((s) => s.status === 'sold').map((s) => s.seatId)).toEqual(event.seatIds.slice(0, 2));
     // Another customer cannot see it, pay it or cancel it.
     const other = await newCustomer(api, 'other');

@@ -26,7 +26,7 @@ import {
 import { PageQuerySchema, pageOf } from '../../common/http/pagination.ts';
 import { HttpProblem } from '../../common/http/problem.ts';
 import type { ServiceApp } from '../../common/http/service-app.ts';
-import { bookingHistory, bookingIdFor, findBooking, listBookings } from '../../domain/bookings/bookings.ts';
+import { bookingHistory, bookingIdFor, catalogOf, findBooking, listBookings, type CatalogEntry } from '../../domain/bookings/bookings.ts';
 import { BOOKING_STATUSES, Booking, type BookingRow } from '../../entities/bookings/booking.entity.ts';
 import type {
   BookingInput,
@@ -69,6 +69,10 @@ const BookingSchema = z
     paymentId: z.uuid().nullable(),
     failureCode: z.string().nullable().openapi({ description: 'Why the last step failed, e.g. CARD_DECLINED' }),
     workflowId: z.string(),
+    event: z
+      .object({ title: z.string(), venueName: z.string(), startsAt: z.string(), status: z.string() })
+      .nullable()
+      .openapi({ description: 'From the event catalog projection; null until the event’s facts have arrived' }),
   })
   .openapi('Booking');
 
@@ -111,8 +115,9 @@ const STATUS_OF: Record<string, 404 | 409 | 422> = {
   BOOKING_NOT_FOUND: 404,
 };
 
-function viewOfRow(b: BookingRow): z.infer<typeof BookingSchema> {
+function viewOfRow(b: BookingRow, event: CatalogEntry | null = null): z.infer<typeof BookingSchema> {
   return {
+    event,
     id: b.id,
     status: b.status,
     customerId: b.customerId,
@@ -128,6 +133,7 @@ function viewOfRow(b: BookingRow): z.infer<typeof BookingSchema> {
 }
 
 const viewOfWorkflow = (v: BookingView): z.infer<typeof BookingSchema> => ({
+  event: null,
   id: v.bookingId,
   status: v.status,
   customerId: v.customerId,
@@ -243,7 +249,11 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
     }),
     async (c) => {
       const page = await listBookings(em(), c.req.valid('query'), principalOf(c));
-      return c.json({ ...page, items: page.items.map(viewOfRow) }, 200);
+      const catalog = await catalogOf(
+        em(),
+        page.items.map((b) => b.eventId),
+      );
+      return c.json({ ...page, items: page.items.map((b) => viewOfRow(b, catalog.get(b.eventId) ?? null)) }, 200);
     },
   );
 
@@ -267,7 +277,7 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
       const history = await bookingHistory(em(), booking.id);
       return c.json(
         {
-          ...viewOfRow(booking),
+          ...viewOfRow(booking, (await catalogOf(em(), [booking.eventId])).get(booking.eventId) ?? null),
           refundedMinor: booking.refundedMinor,
           createdAt: booking.createdAt.toISOString(),
           workflowUrl: workflowUrl(booking.workflowId),

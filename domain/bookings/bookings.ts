@@ -121,6 +121,28 @@ export async function listBookings(em: EntityManager, query: BookingQuery, viewe
   return toPage(rows, query.limit, cursorKeys('createdAt'), (b) => b);
 }
 
+export interface CatalogEntry {
+  title: string;
+  venueName: string;
+  startsAt: string;
+  status: string;
+}
+
+/** What the event catalog projection knows of these events (filled from event.* facts, no call to the events service). */
+export async function catalogOf(em: EntityManager, eventIds: string[]): Promise<Map<string, CatalogEntry>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await em.execute<{ event_id: string; title: string; venue_name: string; starts_at: string; status: string }[]>(
+    'select event_id, title, venue_name, starts_at, status from event_catalog where event_id in (?)',
+    [[...new Set(eventIds)]],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.event_id,
+      { title: r.title, venueName: r.venue_name, startsAt: new Date(r.starts_at).toISOString(), status: r.status },
+    ]),
+  );
+}
+
 /** The bookings of an event still worth acting on when it is cancelled. */
 export async function bookingsOfEvent(orm: Orm, eventId: string) {
   return orm.em
