@@ -3,8 +3,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // Stops RabbitMQ: run alone afterwards (vitest.outage.config.ts).
-    exclude: [...configDefaults.exclude, 'tests/outage/**'],
+    // They need the machine to themselves: run one by one afterwards (vitest.serial.config.ts).
+    exclude: [...configDefaults.exclude, 'tests/serial/**'],
     globalSetup: ['tests/support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

@@ -12,10 +12,15 @@ export interface EventBooking {
   paymentId: string | null;
 }
 
-export function createBookingsActivities(deps: { orm: Orm; published: () => void }) {
+const TERMINAL = new Set<BookingStatus>(['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED', 'REFUNDED']);
+
+export function createBookingsActivities(deps: { orm: Orm; published: () => void; ended?: (status: BookingStatus) => void }) {
   return {
     async recordTransition(transition: Transition): Promise<void> {
-      if (await recordTransition(deps.orm, transition)) deps.published();
+      if (!(await recordTransition(deps.orm, transition))) return;
+      deps.published();
+      // Counted once: a retried activity finds the transition already written.
+      if (TERMINAL.has(transition.to) && transition.from !== transition.to) deps.ended?.(transition.to);
     },
     async bookingsOfEvent(eventId: string): Promise<EventBooking[]> {
       const rows = await bookingsOfEvent(deps.orm, eventId);

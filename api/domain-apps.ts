@@ -8,6 +8,7 @@ import { NEEDS_TOKEN, TOKEN_PROBLEMS, jsonAnswer } from '../common/http/openapi.
 import type { UsersContext } from '../domain/users/context.ts';
 import type { EventsContext } from '../domain/events/events.ts';
 import type { SeatFeed } from '../domain/events/seat-feed.ts';
+import type { Metrics } from '../common/observability/metrics.ts';
 import { registerEventsRoutes } from './events/events.routes.ts';
 import { eventCancellationStarter } from './events/event-cancellation.ts';
 import { registerBookingsRoutes } from './bookings/bookings.routes.ts';
@@ -32,6 +33,7 @@ export interface DomainDeps {
   outbox: { kick(): void };
   /** Seat changes of every events instance (the events service only). */
   seatFeed?: SeatFeed;
+  metrics: Metrics;
 }
 
 export interface ServiceAuth {
@@ -70,7 +72,13 @@ const ROUTES: Record<ServiceName, (app: ServiceApp, deps: DomainDeps) => void> =
       startEventCancellation: eventCancellationStarter(deps.temporal.client, deps.config.bookings.eventCancellationParallelism),
     }),
   bookings: (app, deps) =>
-    registerBookingsRoutes(app, { orm: deps.orm, client: deps.temporal.client, verifier: deps.auth.verifier, config: deps.config }),
+    registerBookingsRoutes(app, {
+      orm: deps.orm,
+      client: deps.temporal.client,
+      verifier: deps.auth.verifier,
+      config: deps.config,
+      metrics: deps.metrics,
+    }),
   payments: (app, deps) =>
     registerPaymentsRoutes(app, { ctx: paymentsContext(deps.config, deps.orm, () => deps.outbox.kick()), verifier: deps.auth.verifier }),
 };
@@ -105,6 +113,7 @@ export function createDomainApp(service: ServiceName, deps: DomainDeps): Service
     logger: deps.logger,
     readiness: readinessChecks(deps),
     readyTimeoutMs: deps.config.readyCheckTimeoutMs,
+    metrics: deps.metrics,
   });
   app.openapi(
     createRoute({

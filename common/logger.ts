@@ -10,19 +10,27 @@ const REDACT = [
   'token',
   '*.token',
   'accessToken',
+  '*.accessToken',
   'refreshToken',
   '*.refreshToken',
+  'paymentMethod',
+  '*.paymentMethod',
+  '*.*.paymentMethod',
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',
   'headers.cookie',
 ];
 
+/** Options shared by every Eventix logger: the service on every line, and the secrets redacted. */
+export function loggerOptions(service: string) {
+  return { base: { service, pid: process.pid }, redact: { paths: REDACT, censor: '[redacted]' } };
+}
+
 export function createLogger(config: Pick<Config, 'log'>, name: string): Logger {
   return pino({
-    name,
+    ...loggerOptions(name),
     level: config.log.level,
-    redact: { paths: REDACT, censor: '[redacted]' },
     ...(config.log.format === 'pretty'
       ? {
           transport: {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoute, z } from '@hono/zod-openapi';
 import { createDomainApp, type ServiceAuth } from '../api/domain-apps.ts';
 import { serviceAuth } from '../workers/domain-service.ts';
+import { createMetrics } from '../common/observability/metrics.ts';
 import { openServiceOrm, type Orm } from '../common/db/orm.ts';
 import { connectRabbit, type Rabbit } from '../common/messaging/rabbitmq.ts';
 import { connectTemporal, type Temporal } from '../common/temporal/temporal.ts';
@@ -37,7 +38,17 @@ describe('a domain service app', () => {
     await orm?.close();
   });
 
-  const app = () => createDomainApp('events', { config, logger, orm, rabbit, temporal, auth, outbox: { kick: () => undefined } });
+  const app = () =>
+    createDomainApp('events', {
+      config,
+      logger,
+      orm,
+      rabbit,
+      temporal,
+      auth,
+      outbox: { kick: () => undefined },
+      metrics: createMetrics('events'),
+    });
 
   it('is alive on /health', async () => {
     const res = await app().request('/health');

@@ -8,6 +8,7 @@ import { localKeys, remoteKeys, verifierFor } from '../common/auth/verify.ts';
 import { OutboxRelay } from '../common/messaging/outbox.ts';
 import { consumerSetup } from '../common/messaging/consumer.ts';
 import { createMailer } from '../common/mail/mailer.ts';
+import { createMetrics, databaseGauges } from '../common/observability/metrics.ts';
 import { subscriptionsFor } from './subscriptions.ts';
 import { gatewaySecret } from '../common/secrets.ts';
 import { ensureDefaultAdmin } from '../domain/users/accounts.ts';
@@ -62,6 +63,7 @@ export async function startDomainService(
         orm,
         config,
         outbox: deps.outbox,
+        metrics: deps.metrics,
         connection,
         namespace: config.temporal.namespace,
         workflowBundle:
@@ -113,6 +115,8 @@ export async function openDomainDeps(
   try {
     const orm = await openServiceOrm(ormSettings(service, config), { migrate: options.migrate, logger });
     closers.push(() => orm.close());
+    const metrics = createMetrics(service);
+    databaseGauges(metrics, orm);
     const mailer = service === 'users' ? createMailer(config.mail.smtpUrl) : undefined;
     if (mailer) closers.push(() => Promise.resolve(mailer.close()));
     const subscriptions = subscriptionsFor(service, { mailer });
@@ -122,7 +126,7 @@ export async function openDomainDeps(
       logger,
       // Queues are declared and consumers started again after every reconnect.
       onConnect: subscriptions.length
-        ? consumerSetup({ service, exchange: config.rabbitmq.exchange, orm, logger, subscriptions })
+        ? consumerSetup({ service, exchange: config.rabbitmq.exchange, orm, logger, subscriptions, metrics })
         : undefined,
     });
     closers.push(() => rabbit.close());
@@ -138,7 +142,7 @@ export async function openDomainDeps(
       closers.push(() => feed.close());
       seatFeed = feed;
     }
-    return { deps: { config, logger, orm, rabbit, temporal, auth, outbox: relay, seatFeed }, close };
+    return { deps: { config, logger, orm, rabbit, temporal, auth, outbox: relay, seatFeed, metrics }, close };
   } catch (err) {
     await close();
     throw err;

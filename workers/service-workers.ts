@@ -7,6 +7,7 @@ import { createBookingsActivities } from '../activities/bookings.activities.ts';
 import { createPaymentsActivities } from '../activities/payments.activities.ts';
 import { paymentsContext } from '../domain/payments/gateways/registry.ts';
 import type { Orm } from '../common/db/orm.ts';
+import type { Metrics } from '../common/observability/metrics.ts';
 import { createPlatformActivities } from '../activities/platform.activities.ts';
 import { TASK_QUEUES, WORKFLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
 
@@ -18,6 +19,7 @@ export interface WorkerDeps {
   config: Config;
   /** Nudges the outbox relay after activities commit facts (it polls anyway). */
   outbox?: { kick(): void };
+  metrics?: Metrics;
   connection: NativeConnection;
   namespace: string;
   /** A prebuilt workflow bundle (tests bundle once per run); without it the worker bundles at start. */
@@ -30,7 +32,14 @@ function activitiesFor(deps: WorkerDeps): object {
     case 'events':
       return { ...platform, ...createEventsActivities({ orm: deps.orm, maxSeatsPerCustomer: deps.config.events.maxSeatsPerCustomer }) };
     case 'bookings':
-      return { ...platform, ...createBookingsActivities({ orm: deps.orm, published: () => deps.outbox?.kick() }) };
+      return {
+        ...platform,
+        ...createBookingsActivities({
+          orm: deps.orm,
+          published: () => deps.outbox?.kick(),
+          ended: (status) => deps.metrics?.bookingOutcomes.inc({ status }),
+        }),
+      };
     case 'payments':
       return { ...platform, ...createPaymentsActivities(paymentsContext(deps.config, deps.orm, () => deps.outbox?.kick())) };
     default:

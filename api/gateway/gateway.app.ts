@@ -11,6 +11,7 @@ import { accessLog } from '../../common/http/access-log.ts';
 import { requestId, type RequestIdVariables } from '../../common/http/request-id.ts';
 import type { Logger } from '../../common/logger.ts';
 import { platformHealth } from './health.ts';
+import { createMetrics, httpMetrics, metricsText } from '../../common/observability/metrics.ts';
 import { proxyRequest } from './proxy.ts';
 import { API_PREFIX, ROUTE_TABLE, prefixesOf } from './routes.ts';
 import { UpstreamPool } from './upstream-pool.ts';
@@ -50,7 +51,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     verifierFor(config.auth, remoteKeys({ urls: config.services.users.urls, logger, fetch: doFetch }), (sid) => revoked.has(sid));
   const app = new Hono<{ Variables: RequestIdVariables }>();
 
+  const metrics = createMetrics('gateway');
   app.use(requestId());
+  app.use(httpMetrics(metrics));
   app.use(accessLog(logger));
   app.onError((err, c) => {
     if (err instanceof HttpProblem) return problemResponse(c, err.status, err.code, err.message);
@@ -58,6 +61,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return problemResponse(c, 502, 'BAD_GATEWAY', 'The gateway could not complete the request.');
   });
   app.notFound((c) => problemResponse(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
+
+  app.get('/metrics', async (c) => {
+    const text = await metricsText(metrics);
+    return c.text(text.body, 200, { 'content-type': text.contentType });
+  });
 
   app.get('/health', async (c) => {
     const health = await platformHealth(pools, config.readyCheckTimeoutMs + 1_000, doFetch);

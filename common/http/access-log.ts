@@ -1,5 +1,7 @@
 // One log line per request: method, route, status, duration and request id (never headers or bodies).
 import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { Context } from 'hono';
 import type { Logger } from '../logger.ts';
 import type { RequestIdVariables } from './request-id.ts';
 
@@ -13,6 +15,7 @@ export function accessLog(logger: Logger): MiddlewareHandler<{ Variables: Reques
     const line = {
       requestId: c.get('requestId'),
       method: c.req.method,
+      route: matchedRoute(c),
       path: c.req.path,
       status,
       ms: Math.round(performance.now() - started),
@@ -22,4 +25,14 @@ export function accessLog(logger: Logger): MiddlewareHandler<{ Variables: Reques
     else if (QUIET_PATHS.has(c.req.path)) logger.debug(line, 'request');
     else logger.info(line, 'request');
   };
+}
+
+/** The route template that answered ("/bookings/:id/pay"), or "unmatched". */
+export function matchedRoute(c: Context): string {
+  try {
+    const route = routePath(c);
+    return route && route !== '/*' ? route : 'unmatched';
+  } catch {
+    return 'unmatched';
+  }
 }

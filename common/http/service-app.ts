@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import { mountDocs } from './docs.ts';
 import { HttpProblem, ProblemSchema, fieldErrors, problemResponse } from './problem.ts';
 import { accessLog } from './access-log.ts';
+import { httpMetrics, metricsText, type Metrics } from '../observability/metrics.ts';
 import type { AuthVariables } from '../auth/middleware.ts';
 import { requestId, type RequestIdVariables } from './request-id.ts';
 import { runReadiness, ReadinessSchema, type ReadinessCheck } from './readiness.ts';
@@ -22,6 +23,7 @@ export interface ServiceAppOptions {
   logger: Logger;
   readiness: ReadinessCheck[];
   readyTimeoutMs: number;
+  metrics?: Metrics;
 }
 
 const healthRoute = createRoute({
@@ -32,6 +34,14 @@ const healthRoute = createRoute({
   responses: {
     200: { description: 'Alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), service: z.string() }) } } },
   },
+});
+
+const metricsRoute = createRoute({
+  method: 'get',
+  path: '/metrics',
+  tags: ['Operations'],
+  summary: 'Prometheus metrics of this process',
+  responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
 });
 
 const readyRoute = createRoute({
@@ -58,6 +68,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   });
 
   app.use(requestId());
+  if (options.metrics) app.use(httpMetrics(options.metrics));
   app.use(accessLog(logger));
   app.onError((err, c) => {
     if (err instanceof HttpProblem) {
@@ -78,6 +89,14 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     const report = await runReadiness(options.readiness, options.readyTimeoutMs);
     return c.json(report, report.status === 'ok' ? 200 : 503);
   });
+
+  if (options.metrics) {
+    const metrics = options.metrics;
+    app.openapi(metricsRoute, async (c) => {
+      const text = await metricsText(metrics);
+      return c.text(text.body, 200, { 'content-type': text.contentType });
+    });
+  }
 
   app.openAPIRegistry.register('Problem', ProblemSchema);
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER_AUTH, {

@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseEnvelope, type Envelope, type EventContract } from '../../contracts/envelope.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 export interface Subscription {
   /** What the queue is for, e.g. "event-catalog"; with the service it names the queue and the inbox. */
@@ -25,6 +26,7 @@ export interface ConsumerOptions {
   prefetch?: number;
   /** Deliveries before a failing message is dead-lettered. */
   deliveryLimit?: number;
+  metrics?: Metrics;
   /** Runs after a fact was applied (nudge an outbox relay, count for a benchmark). */
   onApplied?: (envelope: Envelope, subscription: Subscription) => void;
 }
@@ -75,7 +77,8 @@ async function deliver(
   queue: string,
   message: ConsumeMessage,
 ): Promise<void> {
-  const { logger } = options;
+  const { logger, metrics } = options;
+  if (message.fields.redelivered) metrics?.redelivered.inc({ queue });
   const contract = subscription.contracts.find((c) => c.routingKey === message.fields.routingKey);
   let envelope: Envelope;
   try {
@@ -83,6 +86,7 @@ async function deliver(
     envelope = parseEnvelope(contract, JSON.parse(message.content.toString('utf8')));
   } catch (err) {
     logger.error({ err, queue, messageId: message.properties.messageId }, 'unreadable message sent to the dead-letter queue');
+    metrics?.deadLettered.inc({ queue });
     safely(() => channel.nack(message, false, false));
     return;
   }
@@ -98,9 +102,11 @@ async function deliver(
       return true;
     });
     safely(() => channel.ack(message));
+    metrics?.consumed.inc({ queue });
     if (applied) options.onApplied?.(envelope, subscription);
   } catch (err) {
     const attempt = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
+    if (attempt > (options.deliveryLimit ?? 5)) metrics?.deadLettered.inc({ queue });
     logger.warn({ err, queue, messageId: envelope.id, type: envelope.type, attempt }, 'message handler failed; it will be retried');
     // Back to the queue; past the delivery limit the broker dead-letters it.
     safely(() => channel.nack(message, false, true));

@@ -22,8 +22,8 @@ export interface TestPlatform {
 export async function startTestPlatform(
   env: Record<string, string> = {},
   perService: Partial<Record<ServiceName, Record<string, string>>> = {},
+  logger = testLogger(),
 ): Promise<TestPlatform> {
-  const logger = testLogger();
   const services = {} as Record<ServiceName, DomainServiceHandle>;
   const start = (service: ServiceName, overrides: Record<string, string>) =>
     startDomainService(
@@ -41,7 +41,7 @@ export async function startTestPlatform(
   services.payments = await start('payments', overrides);
   services.bookings = await start('bookings', overrides);
   for (const s of SERVICE_NAMES) overrides[`${s.toUpperCase()}_URLS`] = `http://127.0.0.1:${services[s].port}`;
-  const gateway = await startGateway(testConfig({ ...env, ...overrides, GATEWAY_PORT: '0' }), logger);
+  const gateway = await startGateway(testConfig({ ...env, ...overrides, GATEWAY_PORT: '0' }), logger.child({ service: 'gateway' }));
   const config = testConfig(env);
   const orms = {
     events: await openServiceOrm(ormSettings('events', config), { migrate: false }),

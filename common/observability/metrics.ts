@@ -1,0 +1,121 @@
+// Prometheus metrics (prom-client), one registry per service: HTTP, database pool, outbox, queues and bookings.
+import client from 'prom-client';
+import type { MiddlewareHandler } from 'hono';
+import { matchedRoute } from '../http/access-log.ts';
+import type { Orm } from '../db/orm.ts';
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics(service: string) {
+  const registry = new client.Registry();
+  registry.setDefaultLabels({ service });
+  client.collectDefaultMetrics({ register: registry, prefix: 'eventix_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    httpDuration: new client.Histogram({
+      name: 'eventix_http_request_duration_seconds',
+      help: 'HTTP requests by method, route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    httpInFlight: new client.Gauge({ name: 'eventix_http_requests_in_flight', help: 'HTTP requests being answered', registers }),
+    consumed: new client.Counter({
+      name: 'eventix_messages_consumed_total',
+      help: 'Facts applied, by queue',
+      labelNames: ['queue'],
+      registers,
+    }),
+    redelivered: new client.Counter({
+      name: 'eventix_messages_redelivered_total',
+      help: 'Facts delivered again, by queue',
+      labelNames: ['queue'],
+      registers,
+    }),
+    deadLettered: new client.Counter({
+      name: 'eventix_messages_dead_lettered_total',
+      help: 'Facts sent to the dead-letter queue (unreadable, or failing past the delivery limit), by queue',
+      labelNames: ['queue'],
+      registers,
+    }),
+    bookingOutcomes: new client.Counter({
+      name: 'eventix_booking_outcomes_total',
+      help: 'Booking sagas ended, by final status',
+      labelNames: ['status'],
+      registers,
+    }),
+    holdDuration: new client.Histogram({
+      name: 'eventix_hold_duration_seconds',
+      help: 'POST /bookings: from the request to the hold answer (HELD or refused)',
+      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    holdsRefused: new client.Counter({
+      name: 'eventix_holds_refused_total',
+      help: 'Holds refused, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+  };
+}
+
+/** Times every request by its route template (not its path, so ids do not explode the label set). */
+export function httpMetrics(metrics: Metrics): MiddlewareHandler {
+  return async (c, next) => {
+    metrics.httpInFlight.inc();
+    const stop = metrics.httpDuration.startTimer();
+    try {
+      await next();
+    } finally {
+      metrics.httpInFlight.dec();
+      stop({ method: c.req.method, route: matchedRoute(c), status: String(c.res.status) });
+    }
+  };
+}
+
+/** Gauges read from the service's database at scrape time: its connection pool and its outbox backlog. */
+export function databaseGauges(metrics: Metrics, orm: Orm): void {
+  const registers = [metrics.registry];
+  new client.Gauge({
+    name: 'eventix_db_pool_connections',
+    help: 'Database connections of this process, by state',
+    labelNames: ['state'],
+    registers,
+    async collect() {
+      const pool = await (
+        orm.em.getConnection() as unknown as { getNativeClient(): Promise<{ totalCount: number; idleCount: number }> }
+      ).getNativeClient();
+      this.set({ state: 'idle' }, pool.idleCount);
+      this.set({ state: 'in_use' }, pool.totalCount - pool.idleCount);
+    },
+  });
+  const outbox = async () =>
+    (
+      await orm.em
+        .fork()
+        .execute<{ backlog: string; oldest_s: string | null }[]>(
+          `select count(*) as backlog, extract(epoch from now() - min(created_at)) as oldest_s from outbox_message where sent_at is null`,
+        )
+    )[0];
+  new client.Gauge({
+    name: 'eventix_outbox_backlog',
+    help: 'Facts committed and not yet confirmed by RabbitMQ',
+    registers,
+    async collect() {
+      this.set(Number((await outbox())?.backlog ?? 0));
+    },
+  });
+  new client.Gauge({
+    name: 'eventix_outbox_oldest_age_seconds',
+    help: 'How long the oldest unsent fact has waited (0 when none)',
+    registers,
+    async collect() {
+      this.set(Number((await outbox())?.oldest_s ?? 0));
+    },
+  });
+}
+
+export async function metricsText(metrics: Metrics): Promise<{ contentType: string; body: string }> {
+  return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+}

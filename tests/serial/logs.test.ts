@@ -1,0 +1,77 @@
+// The logs of a whole customer journey: every line names its service, every request line its request id (the
+// gateway's, passed on), and no password, token or payment method ever appears.
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { loggerOptions } from '../../common/logger.ts';
+import { eventOnSale, eventsCtx } from '../support/events.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { PASSWORD, uniqueEmail } from '../support/users.ts';
+
+describe('logs', () => {
+  const lines: Record<string, unknown>[] = [];
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    // The services' own logger options, at info level, written here.
+    const logger = pino({ ...loggerOptions('test'), level: 'info' }, sink);
+    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' }, {}, logger);
+  });
+  afterAll(async () => platform?.stop());
+
+  it('follow register → login → hold → pay with request ids and without secrets', async () => {
+    const event = await eventOnSale(eventsCtx(platform.orms.events));
+    const email = uniqueEmail('logged');
+    const requestIds: string[] = [];
+    const call = async (method: string, path: string, body: unknown, token?: string) => {
+      const id = `journey-${requestIds.length + 1}-${Date.now()}`;
+      requestIds.push(id);
+      return platform.api(method, path, { body, token, headers: { 'x-request-id': id } });
+    };
+    expect((await call('POST', '/auth/register', { email, password: PASSWORD, name: 'Logged Customer' })).status).toBe(201);
+    const tokens = (await call('POST', '/auth/login', { email, password: PASSWORD })).body as { accessToken: string; refreshToken: string };
+    const refreshed = (await call('POST', '/auth/refresh', { refreshToken: tokens.refreshToken })).body as {
+      accessToken: string;
+      refreshToken: string;
+    };
+    const held = await call('POST', '/bookings', { eventId: event.eventId, seats: [event.seatIds[0]] }, refreshed.accessToken);
+    expect(held.status).toBe(201);
+    const paid = await call(
+      'POST',
+      `/bookings/${held.body.id}/pay`,
+      { gateway: 'test', paymentMethod: 'pm_card_visa' },
+      refreshed.accessToken,
+    );
+    expect(paid.body.status).toBe('CONFIRMED');
+    await new Promise((r) => setTimeout(r, 500));
+
+    const text = lines.map((l) => JSON.stringify(l)).join('\n');
+    for (const secret of [
+      PASSWORD,
+      tokens.accessToken,
+      tokens.refreshToken,
+      refreshed.accessToken,
+      refreshed.refreshToken,
+      'pm_card_visa',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(lines.every((l) => typeof l.service === 'string')).toBe(true);
+    const requestLines = lines.filter((l) => l.msg === 'request' || l.msg === 'request failed');
+    expect(requestLines.length).toBeGreaterThan(0);
+    expect(requestLines.every((l) => typeof l.requestId === 'string' && typeof l.route === 'string' && typeof l.ms === 'number')).toBe(
+      true,
+    );
+    // Each request of the journey is logged by the gateway and by the service that answered it, under the same id.
+    for (const id of requestIds) {
+      const seenBy = new Set(requestLines.filter((l) => l.requestId === id).map((l) => l.service));
+      expect({ id, gateway: seenBy.has('gateway'), services: seenBy.size }).toEqual({ id, gateway: true, services: 2 });
+    }
+  });
+});

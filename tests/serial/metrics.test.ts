@@ -1,0 +1,86 @@
+// /metrics of every process: valid Prometheus text, and the booking figures move with one booking. It runs alone, so
+// this process's workers are the only ones on the task queues and every count lands here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_NAMES } from '../../common/config.ts';
+import { eventOnSale, eventsCtx } from '../support/events.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { newCustomer } from '../support/users.ts';
+
+const SAMPLE =
+  /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.]+(?:e[+-]?[0-9]+)?|NaN|[+-]Inf)$/;
+
+/** Parses Prometheus text exposition; throws on a line that is neither a comment nor a sample. */
+function parse(text: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
+    const match = SAMPLE.exec(line);
+    if (!match) throw new Error(`not Prometheus text: ${line}`);
+    samples.set(`${match[1]}${match[2] ?? ''}`, Number(match[3]));
+  }
+  return samples;
+}
+
+describe('metrics', () => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' });
+  });
+  afterAll(async () => platform?.stop());
+
+  const scrape = async (base: string) => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    return parse(await res.text());
+  };
+  const serviceUrl = (s: (typeof SERVICE_NAMES)[number]) => `http://127.0.0.1:${platform.services[s].port}`;
+  const value = (samples: Map<string, number>, prefix: string, label = '') =>
+    [...samples.entries()].filter(([key]) => key.startsWith(prefix) && key.includes(label)).reduce((sum, [, v]) => sum + v, 0);
+
+  it('serve Prometheus text on every process, and count one booking once', async () => {
+    for (const s of SERVICE_NAMES) {
+      const samples = await scrape(serviceUrl(s));
+      expect(samples.size).toBeGreaterThan(10);
+      expect([...samples.keys()].some((k) => k.startsWith('eventix_outbox_backlog'))).toBe(true);
+      expect([...samples.keys()].some((k) => k.startsWith('eventix_db_pool_connections'))).toBe(true);
+    }
+    const event = await eventOnSale(eventsCtx(platform.orms.events));
+    const customer = await newCustomer(platform.api, 'metrics');
+    const before = await scrape(serviceUrl('bookings'));
+    const held = await platform.api('POST', '/bookings', {
+      token: customer.accessToken,
+      body: { eventId: event.eventId, seats: [event.seatIds[0]] },
+    });
+    expect(held.status).toBe(201);
+    const taken = await platform.api('POST', '/bookings', {
+      token: customer.accessToken,
+      body: { eventId: event.eventId, seats: [event.seatIds[0]] },
+    });
+    expect(taken.status).toBe(409);
+    expect(
+      (
+        await platform.api('POST', `/bookings/${held.body.id}/pay`, {
+          token: customer.accessToken,
+          body: { paymentMethod: 'pm_card_visa' },
+        })
+      ).body.status,
+    ).toBe('CONFIRMED');
+    const after = await scrape(serviceUrl('bookings'));
+    const confirmed = (samples: Map<string, number>) => value(samples, 'eventix_booking_outcomes_total', 'status="CONFIRMED"');
+    expect(confirmed(after) - confirmed(before)).toBe(1);
+    expect(value(after, 'eventix_hold_duration_seconds_count') - value(before, 'eventix_hold_duration_seconds_count')).toBe(2);
+    expect(value(after, 'eventix_holds_refused_total') - value(before, 'eventix_holds_refused_total')).toBe(1);
+    expect(
+      [...after.keys()].some(
+        (k) =>
+          k.startsWith('eventix_http_request_duration_seconds_count') &&
+          k.includes('route="/bookings/:id/pay"') &&
+          k.includes('status="200"'),
+      ),
+    ).toBe(true);
+    const gateway = await scrape(platform.gatewayUrl);
+    expect([...gateway.keys()].some((k) => k.startsWith('eventix_http_request_duration_seconds_count'))).toBe(true);
+  });
+});
