@@ -111,6 +111,11 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: hostPort('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_URL: url('http://127.0.0.1:8233', ['http:', 'https:']),
+  // host:port for the Temporal SDK's worker metrics (Prometheus, a second port); unset: not served.
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]*:\d{1,5}$/, 'expected host:port, for example 0.0.0.0:9464')
+    .optional(),
   // A workflow bundle built ahead of time (bundleWorkflowCode); without it the bookings worker bundles at start.
   TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 
@@ -173,7 +178,14 @@ export interface Config {
   services: Record<ServiceName, ServiceEndpoints>;
   databasePoolMax: number;
   rabbitmq: { url: string; exchange: string };
-  temporal: { address: string; namespace: string; uiUrl: string; cli: string | undefined; workflowBundle: string | undefined };
+  temporal: {
+    address: string;
+    namespace: string;
+    uiUrl: string;
+    cli: string | undefined;
+    workflowBundle: string | undefined;
+    metricsAddress: string | undefined;
+  };
   mail: { smtpUrl: string; uiUrl: string };
   serviceMode: Env['SERVICE_MODE'];
   parentPid: number | undefined;
@@ -237,6 +249,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       uiUrl: e.TEMPORAL_UI_URL,
       cli: e.TEMPORAL_CLI,
       workflowBundle: e.TEMPORAL_WORKFLOW_BUNDLE,
+      metricsAddress: e.TEMPORAL_METRICS_ADDRESS,
     },
     mail: { smtpUrl: e.SMTP_URL, uiUrl: e.MAIL_UI_URL },
     serviceMode: e.SERVICE_MODE,

@@ -45,7 +45,7 @@ export async function startDomainService(
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
     cleanups.length = 0;
   };
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, config.temporal.metricsAddress);
   try {
     const opened = await openDomainDeps(service, config, logger, { migrate: true });
     cleanups.push(() => opened.close());

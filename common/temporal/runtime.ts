@@ -13,7 +13,11 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
-export function installTemporalRuntime(logger: Logger): void {
+/**
+ * `metricsAddress` (host:port) serves the SDK's worker metrics (task slots, poll latency, activity and workflow task
+ * latency) in Prometheus text at /metrics on that second port.
+ */
+export function installTemporalRuntime(logger: Logger, metricsAddress?: string): void {
   if (installed) return;
   installed = true;
   const child = logger.child({ component: 'temporal' });
@@ -34,6 +38,9 @@ export function installTemporalRuntime(logger: Logger): void {
     logger: adapter,
     shutdownSignals: [],
     // The SDK core's own warnings (a failing workflow task, say) go to our log as well, not straight to stderr.
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} },
+      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true } } } : {}),
+    },
   });
 }

@@ -1,13 +1,16 @@
 // /metrics of every process: valid Prometheus text, and the booking figures move with one booking. It runs alone, so
 // this process's workers are the only ones on the task queues and every count lands here.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '../../common/config.ts';
+import { freePort } from '../../common/infra/ports.ts';
 import { eventOnSale, eventsCtx } from '../support/events.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { newCustomer } from '../support/users.ts';
 
 const SAMPLE =
-  /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.]+(?:e[+-]?[0-9]+)?|NaN|[+-]Inf)$/;
+  /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.]+(?:e[+-]?[0-9]+)?|[Nn]a[Nn]|[+-]Inf)$/;
+// NaN in any case, as Prometheus's own parser (Go's ParseFloat) reads it; prom-client writes "Nan".
 
 /** Parses Prometheus text exposition; throws on a line that is neither a comment nor a sample. */
 function parse(text: string): Map<string, number> {
@@ -23,9 +26,11 @@ function parse(text: string): Map<string, number> {
 
 describe('metrics', () => {
   let platform: TestPlatform;
+  let temporalMetrics: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' });
+    temporalMetrics = `127.0.0.1:${await freePort()}`;
+    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60', TEMPORAL_METRICS_ADDRESS: temporalMetrics });
   });
   afterAll(async () => platform?.stop());
 
@@ -82,5 +87,55 @@ describe('metrics', () => {
     ).toBe(true);
     const gateway = await scrape(platform.gatewayUrl);
     expect([...gateway.keys()].some((k) => k.startsWith('eventix_http_request_duration_seconds_count'))).toBe(true);
+  });
+
+  it('cover every metric the Grafana dashboard queries', async () => {
+    const dashboard = JSON.parse(readFileSync(new URL('../../ops/grafana/dashboards/eventix.json', import.meta.url), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    // Declared metrics count even before their first sample (a counter with labels shows only its # TYPE line).
+    const exported = new Set<string>();
+    for (const base of [platform.gatewayUrl, ...SERVICE_NAMES.map(serviceUrl), `http://${temporalMetrics}`]) {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      for (const key of parse(text).keys()) exported.add(key.replace(/\{.*$/, ''));
+      for (const [, name] of text.matchAll(/^# TYPE (\S+) /gm)) exported.add(name!);
+    }
+    const isExported = (name: string) => exported.has(name) || exported.has(name.replace(/_(bucket|count|sum)$/, ''));
+    const FUNCTIONS = new Set([
+      'sum',
+      'by',
+      'rate',
+      'increase',
+      'max',
+      'histogram_quantile',
+      'le',
+      'status',
+      'service',
+      'reason',
+      'queue',
+      'route',
+      'worker_type',
+    ]);
+    expect(dashboard.panels.length).toBeGreaterThanOrEqual(7);
+    for (const panel of dashboard.panels) {
+      for (const { expr } of panel.targets) {
+        const names = (
+          expr
+            .replace(/\{[^}]*\}/g, '')
+            .replace(/\[[^\]]*\]/g, '')
+            .match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []
+        ).filter((n) => !FUNCTIONS.has(n));
+        for (const name of names)
+          expect({ panel: panel.title, name, exported: isExported(name) }).toEqual({ panel: panel.title, name, exported: true });
+      }
+    }
+  });
+
+  it('serve the Temporal workers’ own figures on the second port', async () => {
+    const samples = await scrape(`http://${temporalMetrics}`);
+    const names = [...samples.keys()];
+    expect(names.some((k) => k.startsWith('temporal_worker_task_slots_available'))).toBe(true);
+    expect(names.some((k) => k.startsWith('temporal_activity_execution_latency'))).toBe(true);
+    expect(names.some((k) => k.startsWith('temporal_workflow_task_execution_latency'))).toBe(true);
   });
 });
