@@ -34,17 +34,26 @@ export interface StartOptions {
   onFatal?: (err: unknown) => void;
 }
 
+/** What a process opened, released in reverse order; a failing step is logged and the rest still run. */
+function teardown(logger: Logger) {
+  const steps: (() => Promise<unknown>)[] = [];
+  return {
+    push: (step: () => Promise<unknown>) => void steps.push(step),
+    run: async () => {
+      for (const step of steps.reverse()) await step().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+      steps.length = 0;
+    },
+  };
+}
+
 export async function startDomainService(
   service: ServiceName,
   config: Config,
   logger: Logger,
   options: StartOptions = {},
 ): Promise<DomainServiceHandle> {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
-    cleanups.length = 0;
-  };
+  const cleanups = teardown(logger);
+  const stop = cleanups.run;
   installTemporalRuntime(logger, config.temporal.metricsAddress);
   try {
     const opened = await openDomainDeps(service, config, logger, { migrate: true });
@@ -107,11 +116,8 @@ export async function openDomainDeps(
   logger: Logger,
   options: { migrate: boolean },
 ): Promise<{ deps: DomainDeps; close(): Promise<void> }> {
-  const closers: (() => Promise<unknown>)[] = [];
-  const close = async () => {
-    for (const closer of closers.reverse()) await closer().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
-    closers.length = 0;
-  };
+  const closers = teardown(logger);
+  const close = closers.run;
   try {
     const orm = await openServiceOrm(ormSettings(service, config), { migrate: options.migrate, logger });
     closers.push(() => orm.close());

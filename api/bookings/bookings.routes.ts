@@ -8,8 +8,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../../common/http/service-app.ts';
+import type { MiddlewareHandler } from 'hono';
 import { authenticate, principalOf } from '../../common/auth/middleware.ts';
 import type { Principal, TokenVerifier } from '../../common/auth/verify.ts';
 import type { Config } from '../../common/config.ts';
@@ -192,8 +191,56 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
     }),
     async (c) => {
       const timer = deps.metrics.holdDuration.startTimer();
+      const hold = async () => {
+        const principal = principalOf(c);
+        const body = c.req.valid('json');
+        const selection: SeatSelection = body.seats
+          ? { seatIds: [...new Set(body.seats)] }
+          : { sectionId: body.section!, quantity: body.quantity! };
+        const bookingId = bookingIdFor(principal.userId, c.req.valid('header')['idempotency-key']);
+        const known = await em().findOne(Booking, { id: bookingId, customerId: principal.userId });
+        if (!known) await precheckAvailability(deps.config.services.events.urls, body.eventId, selection);
+
+        const input: BookingInput = {
+          bookingId,
+          customerId: principal.userId,
+          eventId: body.eventId,
+          selection,
+          holdTtlMs: deps.config.bookings.holdTtlSeconds * 1000,
+          requestedAt: new Date().toISOString(),
+        };
+        const workflowId = `booking-${bookingId}`;
+        const start = new WithStartWorkflowOperation('bookingWorkflow', {
+          workflowId,
+          taskQueue: WORKFLOW_TASK_QUEUE,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          searchAttributes: { BookingStatus: ['PENDING'], EventId: [body.eventId], CustomerId: [principal.userId] },
+          staticSummary: `Booking ${bookingId} for event ${body.eventId}`,
+          staticDetails: `Customer ${principal.userId}; ${'seatIds' in selection ? `${selection.seatIds.length} named seat(s)` : `${selection.quantity} best seat(s)`}`,
+        });
+        let answer: HoldAnswer;
+        try {
+          answer = await deps.client.workflow.executeUpdateWithStart<never, HoldAnswer, []>('hold', {
+            startWorkflowOperation: start as never,
+          });
+        } catch (err) {
+          // The saga of this key has finished: the request is answered from the booking record.
+          if (err instanceof WorkflowExecutionAlreadyStartedError && known) return c.json(viewOfRow(known), 200);
+          throw err;
+        }
+        if (!answer.ok) {
+          throw refusal(
+            answer.code,
+            answer.message,
+            answer.seatIds.map((id) => ({ field: `seats.${id}`, message: 'is already taken' })),
+          );
+        }
+        return c.json(viewOfWorkflow(answer.booking), 201);
+      };
       try {
-        return await hold(c);
+        return await hold();
       } catch (err) {
         if (err instanceof HttpProblem && err.status === 409) deps.metrics.holdsRefused.inc({ reason: err.code });
         throw err;
@@ -202,64 +249,6 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
       }
     },
   );
-
-  async function hold(
-    c: Context<
-      AppEnv,
-      '/bookings',
-      {
-        in: { json: z.input<typeof NewBookingSchema>; header: { 'idempotency-key'?: string } };
-        out: { json: z.output<typeof NewBookingSchema>; header: { 'idempotency-key'?: string } };
-      }
-    >,
-  ) {
-    const principal = principalOf(c);
-    const body = c.req.valid('json');
-    const selection: SeatSelection = body.seats
-      ? { seatIds: [...new Set(body.seats)] }
-      : { sectionId: body.section!, quantity: body.quantity! };
-    const bookingId = bookingIdFor(principal.userId, c.req.valid('header')['idempotency-key']);
-    const known = await em().findOne(Booking, { id: bookingId, customerId: principal.userId });
-    if (!known) await precheckAvailability(deps.config.services.events.urls, body.eventId, selection);
-
-    const input: BookingInput = {
-      bookingId,
-      customerId: principal.userId,
-      eventId: body.eventId,
-      selection,
-      holdTtlMs: deps.config.bookings.holdTtlSeconds * 1000,
-      requestedAt: new Date().toISOString(),
-    };
-    const workflowId = `booking-${bookingId}`;
-    const start = new WithStartWorkflowOperation('bookingWorkflow', {
-      workflowId,
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      searchAttributes: { BookingStatus: ['PENDING'], EventId: [body.eventId], CustomerId: [principal.userId] },
-      staticSummary: `Booking ${bookingId} for event ${body.eventId}`,
-      staticDetails: `Customer ${principal.userId}; ${'seatIds' in selection ? `${selection.seatIds.length} named seat(s)` : `${selection.quantity} best seat(s)`}`,
-    });
-    let answer: HoldAnswer;
-    try {
-      answer = await deps.client.workflow.executeUpdateWithStart<never, HoldAnswer, []>('hold', {
-        startWorkflowOperation: start as never,
-      });
-    } catch (err) {
-      // The saga of this key has finished: the request is answered from the booking record.
-      if (err instanceof WorkflowExecutionAlreadyStartedError && known) return c.json(viewOfRow(known), 200);
-      throw err;
-    }
-    if (!answer.ok) {
-      throw refusal(
-        answer.code,
-        answer.message,
-        answer.seatIds.map((id) => ({ field: `seats.${id}`, message: 'is already taken' })),
-      );
-    }
-    return c.json(viewOfWorkflow(answer.booking), 201);
-  }
 
   app.openapi(
     createRoute({

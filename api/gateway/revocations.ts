@@ -1,10 +1,10 @@
 // Sessions the gateway refuses: learned from session.revoked on RabbitMQ, and from the users service when (re)connecting.
 import type { ChannelModel } from 'amqplib';
-import { z } from 'zod';
 import { GATEWAY_PROOF_HEADER } from '../../common/http/client-address.ts';
 import type { Logger } from '../../common/logger.ts';
 import { parseEnvelope } from '../../contracts/envelope.ts';
 import { sessionRevokedV1 } from '../../contracts/users.ts';
+import { RevocationsSchema } from '../users/schemas.ts';
 
 /** Revoked session ids, each kept until no access token of that session can still be valid. */
 export class RevokedSessions {
@@ -33,9 +33,6 @@ export class RevokedSessions {
   }
 }
 
-const RevocationsSchema = z.object({
-  items: z.array(z.object({ sessionId: z.string(), tokensValidUntil: z.iso.datetime({ offset: true }) })),
-});
 
 /** Asks the users service for the revocations still in force; tries each instance once. */
 export async function fetchRevocations(options: {

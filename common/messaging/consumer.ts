@@ -27,8 +27,6 @@ export interface ConsumerOptions {
   /** Deliveries before a failing message is dead-lettered. */
   deliveryLimit?: number;
   metrics?: Metrics;
-  /** Runs after a fact was applied (nudge an outbox relay, count for a benchmark). */
-  onApplied?: (envelope: Envelope, subscription: Subscription) => void;
 }
 
 export function queueName(exchange: string, service: string, purpose: string): string {
@@ -92,18 +90,16 @@ async function deliver(
   }
   const inbox = `${options.service}.${subscription.purpose}`;
   try {
-    const applied = await options.orm.em.fork().transactional(async (em) => {
+    await options.orm.em.fork().transactional(async (em) => {
       const fresh = await em.execute(
         'insert into inbox_message (consumer, message_id, type) values (?, ?, ?) on conflict do nothing returning message_id',
         [inbox, envelope.id, `${envelope.type}.v${envelope.version}`],
       );
-      if (fresh.length === 0) return false; // already applied: the redelivery changes nothing
+      if (fresh.length === 0) return; // already applied: the redelivery changes nothing
       await subscription.handle(em, envelope, contract);
-      return true;
     });
     safely(() => channel.ack(message));
     metrics?.consumed.inc({ queue });
-    if (applied) options.onApplied?.(envelope, subscription);
   } catch (err) {
     const attempt = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
     if (attempt > (options.deliveryLimit ?? 5)) metrics?.deadLettered.inc({ queue });

@@ -14,8 +14,6 @@ export interface TestPlatform {
   services: Record<ServiceName, DomainServiceHandle>;
   orms: Record<'events' | 'bookings' | 'payments', Orm>;
   overrides: Record<string, string>;
-  /** Starts the named service again (after a test stopped it). */
-  restart(service: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,9 +53,6 @@ export async function startTestPlatform(
     services,
     orms,
     overrides,
-    async restart(service) {
-      services[service] = await start(service, { ...overrides, [`${service.toUpperCase()}_PORT`]: String(services[service].port ?? 0) });
-    },
     async stop() {
       await gateway.stop();
       for (const service of [...SERVICE_NAMES].reverse()) await services[service].stop();
