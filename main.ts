@@ -2,6 +2,7 @@
 import { startGateway } from './api/gateway/gateway.server.ts';
 import { ConfigError, loadConfig, SERVICE_NAMES, type Config } from './common/config.ts';
 import { createLogger } from './common/logger.ts';
+import { installTracing } from './common/observability/tracing.ts';
 import { startDomainService } from './workers/domain-service.ts';
 
 const PROCESSES = ['gateway', ...SERVICE_NAMES] as const;
@@ -25,6 +26,7 @@ try {
   throw err;
 }
 
+installTracing(name, config);
 const logger = createLogger(config, name);
 let stopping = false;
 
@@ -39,9 +41,14 @@ try {
     logger.info({ signal }, 'stopping');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
+    // Spans still buffered leave before the process does.
+    const flushed = () =>
+      installTracing(name, config)
+        .flush()
+        .catch(() => undefined);
     handle.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => flushed().then(() => process.exit(0)),
+      () => flushed().then(() => process.exit(1)),
     );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));

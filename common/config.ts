@@ -32,23 +32,32 @@ const positiveInt = (fallback: number) =>
       return n;
     });
 
+function checkUrl(value: string, protocols: string[], ctx: z.RefinementCtx): string {
+  try {
+    const parsed = new URL(value);
+    if (!protocols.includes(parsed.protocol)) {
+      ctx.addIssue({ code: 'custom', message: `expected a ${protocols.join(' or ')} URL, got "${redactUrl(value)}"` });
+      return z.NEVER;
+    }
+    return value;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a URL' });
+    return z.NEVER;
+  }
+}
+
 const url = (fallback: string, protocols: string[]) =>
   z
     .string()
     .default(fallback)
-    .transform((value, ctx) => {
-      try {
-        const parsed = new URL(value);
-        if (!protocols.includes(parsed.protocol)) {
-          ctx.addIssue({ code: 'custom', message: `expected a ${protocols.join(' or ')} URL, got "${redactUrl(value)}"` });
-          return z.NEVER;
-        }
-        return value;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected a URL' });
-        return z.NEVER;
-      }
-    });
+    .transform((value, ctx) => checkUrl(value, protocols, ctx));
+
+/** A URL that may be left unset. */
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .transform((value, ctx) => checkUrl(value, protocols, ctx))
+    .optional();
 
 // A comma-separated list of base URLs: several instances of one service behind the gateway.
 const urlList = () =>
@@ -116,8 +125,13 @@ const envSchema = z.object({
     .string()
     .regex(/^[\w.-]*:\d{1,5}$/, 'expected host:port, for example 0.0.0.0:9464')
     .optional(),
-  // A workflow bundle built ahead of time (bundleWorkflowCode); without it the bookings worker bundles at start.
+  // A workflow bundle built ahead of time (bundleWorkflowCode with the workers' WORKFLOW_INTERCEPTOR_MODULES); without it
+  // the bookings worker bundles at start.
   TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+
+  // Traces go over OTLP/HTTP when one of these is set (the standard OpenTelemetry variables); otherwise nowhere.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl(['http:', 'https:']),
 
   SMTP_URL: url('smtp://127.0.0.1:1025', ['smtp:', 'smtps:']),
   MAIL_UI_URL: url('http://127.0.0.1:1080', ['http:', 'https:']),
@@ -186,6 +200,8 @@ export interface Config {
     workflowBundle: string | undefined;
     metricsAddress: string | undefined;
   };
+  /** Where spans are sent over OTLP/HTTP (the full /v1/traces URL); undefined: spans are made but not exported. */
+  tracing: { otlpTracesUrl: string | undefined };
   mail: { smtpUrl: string; uiUrl: string };
   serviceMode: Env['SERVICE_MODE'];
   parentPid: number | undefined;
@@ -250,6 +266,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       cli: e.TEMPORAL_CLI,
       workflowBundle: e.TEMPORAL_WORKFLOW_BUNDLE,
       metricsAddress: e.TEMPORAL_METRICS_ADDRESS,
+    },
+    tracing: {
+      otlpTracesUrl:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined),
     },
     mail: { smtpUrl: e.SMTP_URL, uiUrl: e.MAIL_UI_URL },
     serviceMode: e.SERVICE_MODE,

@@ -1,6 +1,7 @@
 // One pino logger per process; secrets never reach a log line.
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.ts';
+import { traceFields } from './observability/tracing.ts';
 
 export type { Logger };
 
@@ -22,9 +23,9 @@ const REDACT = [
   'headers.cookie',
 ];
 
-/** Options shared by every Eventix logger: the service on every line, and the secrets redacted. */
+/** Options shared by every Eventix logger: the service and the active trace on every line, and the secrets redacted. */
 export function loggerOptions(service: string) {
-  return { base: { service, pid: process.pid }, redact: { paths: REDACT, censor: '[redacted]' } };
+  return { base: { service, pid: process.pid }, redact: { paths: REDACT, censor: '[redacted]' }, mixin: traceFields };
 }
 
 export function createLogger(config: Pick<Config, 'log'>, name: string): Logger {

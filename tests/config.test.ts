@@ -26,6 +26,16 @@ describe('configuration', () => {
     expect(config.services.events.urls).toEqual(['http://10.0.0.1:8001', 'http://10.0.0.2:8001']);
   });
 
+  it('exports traces only when an OTLP endpoint is set, to /v1/traces under the base endpoint', () => {
+    expect(loadConfig({}).tracing.otlpTracesUrl).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }).tracing.otlpTracesUrl).toBe('http://jaeger:4318/v1/traces');
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/custom' }).tracing
+        .otlpTracesUrl,
+    ).toBe('http://b:4318/custom');
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
   it('names the variable and the value when a port is not a number', () => {
     expect(() => loadConfig({ USERS_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ USERS_PORT: 'eighty' })).toThrow(/USERS_PORT: expected a port number .* got "eighty"/);

@@ -37,6 +37,9 @@ describe('docker-compose.yml', () => {
         'temporal-db',
         'temporal-ui',
         'mail',
+        'prometheus',
+        'grafana',
+        'jaeger',
       ]),
     );
   });
@@ -56,5 +59,10 @@ describe('docker-compose.yml', () => {
     expect(new Set(secrets).size).toBe(1);
     expect(secrets[0]!.length).toBeGreaterThanOrEqual(32);
     expect(resolved.match(/USERS_URLS: http:\/\/users:8000/g)).toHaveLength(5);
+  });
+
+  it('sends the spans of every application process to the trace backend', () => {
+    const resolved = compose('config').stdout;
+    expect(resolved.match(/OTEL_EXPORTER_OTLP_ENDPOINT: http:\/\/jaeger:4318/g)).toHaveLength(5);
   });
 });

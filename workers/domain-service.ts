@@ -18,6 +18,7 @@ import { listen } from '../common/http/listen.ts';
 import type { Logger } from '../common/logger.ts';
 import { connectRabbit } from '../common/messaging/rabbitmq.ts';
 import { installTemporalRuntime } from '../common/temporal/runtime.ts';
+import { installTracing } from '../common/observability/tracing.ts';
 import { connectTemporal, connectWorkerConnection } from '../common/temporal/temporal.ts';
 import { ormSettings } from '../entities/orm-settings.ts';
 import { createServiceWorker, type WorkerDeps } from './service-workers.ts';
@@ -55,6 +56,7 @@ export async function startDomainService(
   const cleanups = teardown(logger);
   const stop = cleanups.run;
   installTemporalRuntime(logger, config.temporal.metricsAddress);
+  installTracing(service, config);
   try {
     const opened = await openDomainDeps(service, config, logger, { migrate: true });
     cleanups.push(() => opened.close());

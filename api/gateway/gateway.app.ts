@@ -12,6 +12,7 @@ import { requestId, type RequestIdVariables } from '../../common/http/request-id
 import type { Logger } from '../../common/logger.ts';
 import { platformHealth } from './health.ts';
 import { createMetrics, httpMetrics, metricsText } from '../../common/observability/metrics.ts';
+import { recordFailure, traceRequests } from '../../common/observability/tracing.ts';
 import { proxyRequest } from './proxy.ts';
 import { API_PREFIX, ROUTE_TABLE, prefixesOf } from './routes.ts';
 import { UpstreamPool } from './upstream-pool.ts';
@@ -52,11 +53,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const app = new Hono<{ Variables: RequestIdVariables }>();
 
   const metrics = createMetrics('gateway');
+  app.use(traceRequests('gateway'));
   app.use(requestId());
   app.use(httpMetrics(metrics));
   app.use(accessLog(logger));
   app.onError((err, c) => {
     if (err instanceof HttpProblem) return problemResponse(c, err.status, err.code, err.message);
+    recordFailure(err);
     logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'gateway error');
     return problemResponse(c, 502, 'BAD_GATEWAY', 'The gateway could not complete the request.');
   });

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { problemResponse } from '../../common/http/problem.ts';
 import { REQUEST_ID_HEADER } from '../../common/http/request-id.ts';
 import { FORWARDED_FOR_HEADER, GATEWAY_PROOF_HEADER } from '../../common/http/client-address.ts';
+import { traceHeaders } from '../../common/observability/tracing.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
 const HOP_BY_HOP = [
@@ -40,6 +41,10 @@ function upstreamRequestHeaders(c: Context, extra: Record<string, string> = {}):
   headers.set('x-forwarded-host', c.req.header('host') ?? url.host);
   headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
   for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+  // The service continues the gateway's trace, not whatever trace context the client sent.
+  headers.delete('traceparent');
+  headers.delete('tracestate');
+  for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
   return headers;
 }
 

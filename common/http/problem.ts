@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
+import { traceFields } from '../observability/tracing.ts';
 
 export const ProblemSchema = z
   .object({
@@ -12,6 +13,7 @@ export const ProblemSchema = z
     detail: z.string().optional(),
     instance: z.string().optional(),
     requestId: z.string().optional(),
+    traceId: z.string().optional().openapi({ description: 'On a 5xx: the trace of the failed request, to find its spans and log lines' }),
     errors: z
       .array(z.object({ field: z.string(), message: z.string() }))
       .optional()
@@ -66,7 +68,14 @@ export function problemBody(status: number, code: string, detail?: string, extra
 
 export function problemResponse(c: Context, status: ContentfulStatusCode, code: string, detail?: string, extra: Partial<Problem> = {}) {
   const requestId = c.get('requestId' as never) as string | undefined;
-  const body = problemBody(status, code, detail, { instance: c.req.path, ...(requestId ? { requestId } : {}), ...extra });
+  // A failure on our side names its trace, so an operator goes from the answer to its spans and log lines in one step.
+  const traceId = status >= 500 ? traceFields().traceId : undefined;
+  const body = problemBody(status, code, detail, {
+    instance: c.req.path,
+    ...(requestId ? { requestId } : {}),
+    ...(traceId ? { traceId } : {}),
+    ...extra,
+  });
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   // RFC 6750: a 401 says which scheme would be accepted.
   if (status === 401) headers['www-authenticate'] = code === 'AUTHENTICATION_REQUIRED' ? 'Bearer' : 'Bearer error="invalid_token"';

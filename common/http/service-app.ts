@@ -8,6 +8,7 @@ import { accessLog } from './access-log.ts';
 import { httpMetrics, metricsText, type Metrics } from '../observability/metrics.ts';
 import type { AuthVariables } from '../auth/middleware.ts';
 import { requestId, type RequestIdVariables } from './request-id.ts';
+import { recordFailure, traceRequests } from '../observability/tracing.ts';
 import { runReadiness, ReadinessSchema, type ReadinessCheck } from './readiness.ts';
 
 export type AppEnv = { Variables: RequestIdVariables & AuthVariables };
@@ -67,6 +68,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     },
   });
 
+  app.use(traceRequests(options.name));
   app.use(requestId());
   if (options.metrics) app.use(httpMetrics(options.metrics));
   app.use(accessLog(logger));
@@ -79,6 +81,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     if (err instanceof HTTPException && err.status < 500) {
       return problemResponse(c, err.status, err.status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR', err.message);
     }
+    recordFailure(err);
     logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
     return problemResponse(c, 500, 'INTERNAL_ERROR', 'Something went wrong on our side.');
   });

@@ -8,6 +8,7 @@ import { parseEnvelope, type Envelope, type EventContract } from '../../contract
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { extractTraceContext, inSpan, recordFailure, SERVICE_ATTRIBUTE, SpanKind } from '../observability/tracing.ts';
 
 export interface Subscription {
   /** What the queue is for, e.g. "event-catalog"; with the service it names the queue and the inbox. */
@@ -62,10 +63,30 @@ export function consumerSetup(options: ConsumerOptions): (model: ChannelModel) =
       for (const contract of subscription.contracts) await channel.bindQueue(queue, exchange, contract.routingKey);
       await channel.prefetch(options.prefetch ?? 20);
       await channel.consume(queue, (message) => {
-        if (message) void deliver(options, subscription, channel, queue, message);
+        if (message) void traced(options.service, queue, message, () => deliver(options, subscription, channel, queue, message));
       });
     }
   };
+}
+
+/** Handles a message in a consumer span that continues the trace of the change that published it. */
+function traced(service: string, queue: string, message: ConsumeMessage, handle: () => Promise<void>): Promise<void> {
+  return inSpan(
+    `consume ${message.properties.type ?? message.fields.routingKey}`,
+    {
+      kind: SpanKind.CONSUMER,
+      parent: extractTraceContext(message.properties.headers),
+      attributes: {
+        [SERVICE_ATTRIBUTE]: service,
+        'messaging.system': 'rabbitmq',
+        'messaging.destination.name': queue,
+        'messaging.rabbitmq.destination.routing_key': message.fields.routingKey,
+        'messaging.message.id': String(message.properties.messageId ?? ''),
+        'messaging.message.redelivered': message.fields.redelivered,
+      },
+    },
+    handle,
+  );
 }
 
 async function deliver(
@@ -83,6 +104,7 @@ async function deliver(
     if (!contract) throw new Error(`no contract for routing key ${message.fields.routingKey}`);
     envelope = parseEnvelope(contract, JSON.parse(message.content.toString('utf8')));
   } catch (err) {
+    recordFailure(err);
     logger.error({ err, queue, messageId: message.properties.messageId }, 'unreadable message sent to the dead-letter queue');
     metrics?.deadLettered.inc({ queue });
     safely(() => channel.nack(message, false, false));
@@ -103,6 +125,7 @@ async function deliver(
   } catch (err) {
     const attempt = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
     if (attempt > (options.deliveryLimit ?? 5)) metrics?.deadLettered.inc({ queue });
+    recordFailure(err);
     logger.warn({ err, queue, messageId: envelope.id, type: envelope.type, attempt }, 'message handler failed; it will be retried');
     // Back to the queue; past the delivery limit the broker dead-letters it.
     safely(() => channel.nack(message, false, true));

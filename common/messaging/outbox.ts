@@ -7,10 +7,13 @@ import { OutboxMessage } from '../../entities/messaging/outbox-message.entity.ts
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import type { Rabbit } from './rabbitmq.ts';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import { contextOf, extractTraceContext, SpanKind, traceHeaders, tracer } from '../observability/tracing.ts';
 
 /** Adds a fact to the outbox of the transaction `em` belongs to; it is sent once that transaction commits. */
 export function enqueueEvent<S extends z.ZodType>(em: EntityManager, contract: EventContract<S>, data: z.input<S>, producer: string): void {
   const envelope = buildEnvelope(contract, data, producer);
+  const traceContext = traceHeaders();
   em.create(OutboxMessage, {
     id: envelope.id,
     type: envelope.type,
@@ -18,6 +21,8 @@ export function enqueueEvent<S extends z.ZodType>(em: EntityManager, contract: E
     routingKey: contract.routingKey,
     payload: envelope,
     occurredAt: new Date(envelope.occurredAt),
+    // The fact continues the trace of the request or activity that wrote it, whenever the relay sends it.
+    headers: Object.keys(traceContext).length ? traceContext : null,
   });
 }
 
@@ -45,7 +50,31 @@ async function confirmed(channel: ConfirmChannel, timeoutMs: number): Promise<vo
   }
 }
 
-type Row = { id: string; routing_key: string; type: string; payload: unknown };
+type Row = {
+  id: string;
+  routing_key: string;
+  type: string;
+  payload: unknown;
+  headers: Record<string, string> | null;
+  created_at: string;
+};
+
+function publishSpan(row: Row, exchange: string): Span {
+  return tracer().startSpan(
+    `publish ${row.type}`,
+    {
+      kind: SpanKind.PRODUCER,
+      startTime: new Date(row.created_at),
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.destination.name': exchange,
+        'messaging.rabbitmq.destination.routing_key': row.routing_key,
+        'messaging.message.id': row.id,
+      },
+    },
+    extractTraceContext(row.headers ?? undefined),
+  );
+}
 
 /**
  * Publishes unsent outbox rows with publisher confirms and marks them sent only once the broker confirmed.
@@ -147,21 +176,33 @@ export class OutboxRelay {
     try {
       return await em.transactional(async (tx) => {
         const rows = await tx.execute<Row[]>(
-          `select id, routing_key, type, payload from outbox_message where sent_at is null
+          `select id, routing_key, type, payload, headers, created_at from outbox_message where sent_at is null
            order by created_at, id limit ? for update skip locked`,
           [batchSize],
         );
         if (rows.length === 0) return 0;
-        for (const row of rows) {
-          channel.publish(rabbit.exchange, row.routing_key, Buffer.from(JSON.stringify(row.payload)), {
-            persistent: true,
-            messageId: row.id,
-            type: row.type,
-            contentType: 'application/json',
-            timestamp: Math.floor(Date.now() / 1000),
-          });
+        const spans: Span[] = [];
+        try {
+          for (const row of rows) {
+            // A publish span in the trace that wrote the row: its length is the time the fact waited in the outbox.
+            const span = row.headers ? publishSpan(row, rabbit.exchange) : undefined;
+            if (span) spans.push(span);
+            channel.publish(rabbit.exchange, row.routing_key, Buffer.from(JSON.stringify(row.payload)), {
+              persistent: true,
+              messageId: row.id,
+              type: row.type,
+              contentType: 'application/json',
+              timestamp: Math.floor(Date.now() / 1000),
+              ...(span ? { headers: traceHeaders(contextOf(span)) } : {}),
+            });
+          }
+          await confirmed(channel, CONFIRM_TIMEOUT_MS);
+        } catch (err) {
+          for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+          throw err;
+        } finally {
+          for (const span of spans) span.end();
         }
-        await confirmed(channel, CONFIRM_TIMEOUT_MS);
         await tx.execute(`update outbox_message set sent_at = now(), attempts = attempts + 1 where id in (?)`, [rows.map((r) => r.id)]);
         return rows.length;
       });

@@ -13,6 +13,18 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
+/** The tracing interceptors name the trace `trace_id`/`span_id`; our log lines say `traceId`/`spanId` everywhere. */
+function traceNamed(meta: LogMetadata): LogMetadata {
+  if (!('trace_id' in meta)) return meta;
+  const {
+    trace_id: traceId,
+    span_id: spanId,
+    trace_flags: _flags,
+    ...rest
+  } = meta as { trace_id: string; span_id: string; trace_flags?: string };
+  return { ...rest, traceId, spanId };
+}
+
 /**
  * `metricsAddress` (host:port) serves the SDK's worker metrics (task slots, poll latency, activity and workflow task
  * latency) in Prometheus text at /metrics on that second port.
@@ -24,7 +36,7 @@ export function installTemporalRuntime(logger: Logger, metricsAddress?: string):
   const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
     // Workers of services that host no workflows say so at WARN on every start; that is by design here.
     const effective = message.startsWith('No workflows registered') ? 'DEBUG' : level;
-    child[LEVELS[effective]](meta ?? {}, message);
+    child[LEVELS[effective]](traceNamed(meta ?? {}), message);
   };
   const adapter: TemporalLogger = {
     log,

@@ -1,6 +1,7 @@
 // Temporal client and worker connections for a service process, with a reachability check for /ready.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { Config } from '../config.ts';
 
 export interface Temporal {
@@ -18,7 +19,8 @@ export async function connectTemporal(config: Pick<Config, 'temporal'>): Promise
   } catch (err) {
     throw new Error(`Temporal is not reachable at ${address}: ${(err as Error).message}`, { cause: err });
   }
-  const client = new Client({ connection, namespace });
+  // Starts, updates and signals carry the caller's trace context to the workflow in their headers.
+  const client = new Client({ connection, namespace, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
   return {
     client,
     connection,

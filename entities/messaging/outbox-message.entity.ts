@@ -10,6 +10,8 @@ export const OutboxMessage = defineEntity({
     version: p.integer(),
     routingKey: p.string(),
     payload: p.json<Record<string, unknown>>(),
+    /** Sent as AMQP headers: the trace context (traceparent, tracestate) of the transaction that wrote the fact. */
+    headers: p.json<Record<string, string>>().nullable(),
     occurredAt: p.datetime(),
     createdAt: p.datetime().onCreate(() => new Date()),
     sentAt: p.datetime().nullable(),

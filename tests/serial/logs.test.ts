@@ -1,5 +1,5 @@
 // The logs of a whole customer journey: every line names its service, every request line its request id (the
-// gateway's, passed on), and no password, token or payment method ever appears.
+// gateway's, passed on) and its trace id, and no password, token or payment method ever appears.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -72,6 +72,9 @@ describe('logs', () => {
     for (const id of requestIds) {
       const seenBy = new Set(requestLines.filter((l) => l.requestId === id).map((l) => l.service));
       expect({ id, gateway: seenBy.has('gateway'), services: seenBy.size }).toEqual({ id, gateway: true, services: 2 });
+      // ...and under one trace id: the service continued the gateway's trace.
+      const traces = new Set(requestLines.filter((l) => l.requestId === id).map((l) => l.traceId));
+      expect({ id, traces: [...traces].map((t) => /^[0-9a-f]{32}$/.test(String(t))) }).toEqual({ id, traces: [true] });
     }
   });
 });

@@ -16,7 +16,7 @@ import { startTemporalDevServer } from '../../common/infra/temporal-cli.ts';
 import { ensureGoTool } from '../../common/infra/go-tools.ts';
 import { STRIPE_MOCK, startStripeMock } from '../../common/infra/stripe-mock.ts';
 import { ormSettings } from '../../entities/orm-settings.ts';
-import { WORKFLOWS_PATH } from '../../workers/service-workers.ts';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../workers/service-workers.ts';
 import { consumerQueues } from '../../workers/subscriptions.ts';
 import { deadLetterExchange } from '../../common/messaging/consumer.ts';
 
@@ -80,6 +80,7 @@ export default async function setup(project: TestProject) {
     const [bundle] = await Promise.all([
       bundleWorkflowCode({
         workflowsPath: WORKFLOWS_PATH,
+        workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
         logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
       }),
       (async () => {

@@ -27,10 +27,8 @@ export async function startTestPlatform(
     startDomainService(
       service,
       testConfig({ ...env, ...overrides, ...(service === 'users' ? { SERVICE_MODE: 'api' } : {}), ...perService[service] }),
-      logger,
-      {
-        workflowBundle: workflowBundle(),
-      },
+      logger.child({ service }),
+      { workflowBundle: workflowBundle() },
     );
   services.users = await start('users', {});
   const overrides: Record<string, string> = { USERS_URLS: `http://127.0.0.1:${services.users.port}` };

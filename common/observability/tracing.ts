@@ -1,0 +1,179 @@
+// Traces: one OpenTelemetry tracer provider per process. The W3C trace context crosses HTTP (traceparent), Temporal
+// (workflow and activity headers) and RabbitMQ (message headers), so one booking is one trace. Spans leave over
+// OTLP/HTTP when an endpoint is configured and go nowhere otherwise; trace ids still reach logs and 5xx answers.
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context as TraceContext,
+  type Span,
+  type TextMapGetter,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator, type InstrumentationScope } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { MiddlewareHandler } from 'hono';
+import type { Config } from '../config.ts';
+import { matchedRoute } from '../http/access-log.ts';
+
+export { SpanKind };
+
+/** The span attribute naming the Eventix process that made a span (the resource says so too, per process). */
+export const SERVICE_ATTRIBUTE = 'eventix.service';
+
+/** A span made inside a workflow sandbox: the interceptors there build on OpenTelemetry 1.x and use its field names. */
+type WorkflowSpan = Omit<ReadableSpan, 'instrumentationScope' | 'parentSpanContext'> & {
+  instrumentationScope?: InstrumentationScope;
+  instrumentationLibrary?: InstrumentationScope;
+  parentSpanContext?: ReadableSpan['parentSpanContext'];
+  parentSpanId?: string;
+};
+
+export interface Tracing {
+  resource: Resource;
+  /** Receives the spans that workflow sandboxes send out through the worker's `exporter` sink. */
+  workflowSpans: Pick<SpanProcessor, 'onEnd' | 'forceFlush' | 'shutdown'> & { onStart(): void };
+  /** Sends what is buffered (call before a process exits). */
+  flush(): Promise<void>;
+}
+
+let installed: Tracing | undefined;
+
+/**
+ * Installs tracing for this process once: context through AsyncLocalStorage, W3C propagation, and a tracer provider
+ * whose spans go to `processors` (tests pass an in-memory one), else to OTLP when configured, else nowhere.
+ */
+export function installTracing(service: string, config: Pick<Config, 'tracing'>, processors?: SpanProcessor[]): Tracing {
+  if (installed) return installed;
+  const url = config.tracing.otlpTracesUrl;
+  const sinks = processors ?? (url ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) })] : []);
+  const resource = resourceFromAttributes({ 'service.name': `eventix-${service}`, 'service.namespace': 'eventix' });
+  const provider = new TracerProvider({ resource, spanProcessors: sinks });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  installed = {
+    resource,
+    workflowSpans: {
+      onStart: () => undefined,
+      onEnd: (span) => {
+        const converted = fromWorkflow(span);
+        for (const sink of sinks) sink.onEnd(converted);
+      },
+      forceFlush: () => provider.forceFlush(),
+      shutdown: () => Promise.resolve(),
+    },
+    flush: () => provider.forceFlush(),
+  };
+  return installed;
+}
+
+/** Workflow spans arrive in OpenTelemetry 1.x shape; today's exporters read `instrumentationScope` and `parentSpanContext`. */
+function fromWorkflow(span: WorkflowSpan): ReadableSpan {
+  const { instrumentationLibrary, parentSpanId, ...rest } = span;
+  const own = span.spanContext();
+  return {
+    ...rest,
+    instrumentationScope: span.instrumentationScope ?? instrumentationLibrary ?? { name: '@temporalio/interceptor-workflow' },
+    parentSpanContext:
+      span.parentSpanContext ??
+      (parentSpanId ? { traceId: own.traceId, spanId: parentSpanId, traceFlags: own.traceFlags, isRemote: false } : undefined),
+  };
+}
+
+export function tracer() {
+  return trace.getTracer('eventix');
+}
+
+/** The trace and span ids of the active span, for log lines; empty outside any span. */
+export function traceFields(): { traceId?: string; spanId?: string } {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (!spanContext || !isSpanContextValid(spanContext)) return {};
+  return { traceId: spanContext.traceId, spanId: spanContext.spanId };
+}
+
+/** The W3C headers (traceparent, tracestate) that carry the active trace context on. */
+export function traceHeaders(from: TraceContext = context.active()): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(from, carrier);
+  return carrier;
+}
+
+/** A context whose active span is `span`, to inject it into headers or start its children. */
+export function contextOf(span: Span): TraceContext {
+  return trace.setSpan(ROOT_CONTEXT, span);
+}
+
+const headersGetter: TextMapGetter<Headers> = {
+  get: (headers, key) => headers.get(key) ?? undefined,
+  keys: (headers) => [...headers.keys()],
+};
+
+/** The trace context a message or request arrived with (an empty root context when it carries none). */
+export function extractTraceContext(carrier: Headers | Record<string, unknown> | undefined): TraceContext {
+  if (!carrier) return ROOT_CONTEXT;
+  if (carrier instanceof Headers) return propagation.extract(ROOT_CONTEXT, carrier, headersGetter);
+  const strings = Object.fromEntries(Object.entries(carrier).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return propagation.extract(ROOT_CONTEXT, strings);
+}
+
+/** Marks the active span failed with `err` (for errors that are handled, so never reach `inSpan`). */
+export function recordFailure(err: unknown): void {
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  span.recordException(err instanceof Error ? err : String(err));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+}
+
+/** Runs `fn` in a new active span that ends when it settles; a thrown error marks the span failed. */
+export function inSpan<T>(
+  name: string,
+  options: { kind: SpanKind; attributes?: Attributes; parent?: TraceContext },
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  return tracer().startActiveSpan(
+    name,
+    { kind: options.kind, attributes: options.attributes },
+    options.parent ?? context.active(),
+    async (span) => {
+      try {
+        return await fn(span);
+      } catch (err) {
+        recordFailure(err);
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/**
+ * One server span per request, continuing the caller's `traceparent`. Everything the request does (its log lines,
+ * its calls to Temporal, the outbox rows it writes) happens inside that span.
+ */
+export function traceRequests(service: string): MiddlewareHandler {
+  return (c, next) =>
+    inSpan(
+      c.req.method,
+      {
+        kind: SpanKind.SERVER,
+        parent: extractTraceContext(c.req.raw.headers),
+        attributes: { [SERVICE_ATTRIBUTE]: service, 'http.request.method': c.req.method, 'url.path': c.req.path },
+      },
+      async (span) => {
+        await next();
+        const route = matchedRoute(c);
+        span.updateName(`${c.req.method} ${route}`);
+        span.setAttributes({ 'http.route': route, 'http.response.status_code': c.res.status });
+        if (c.res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      },
+    );
+}

@@ -1,0 +1,157 @@
+// Traces: one booking is one trace, from the gateway through the bookings service, the workflow and the activities on
+// the other services' task queues, to the consumers of its facts; and a 500 names the trace that holds its cause.
+// It runs alone, so this process's workers are the only ones on the task queues and every span lands here.
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { loggerOptions } from '../../common/logger.ts';
+import { installTracing, SERVICE_ATTRIBUTE } from '../../common/observability/tracing.ts';
+import { createGateway } from '../../api/gateway/gateway.app.ts';
+import { bookAndPay } from '../support/bookings.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { newCustomer } from '../support/users.ts';
+import { testConfig } from '../support/context.ts';
+import { until } from '../support/wait.ts';
+import { caller } from '../support/http.ts';
+import { openServiceOrm } from '../../common/db/orm.ts';
+import { ormSettings } from '../../entities/orm-settings.ts';
+import type { ServiceName } from '../../common/config.ts';
+
+const exporter = new InMemorySpanExporter();
+installTracing('platform', testConfig(), [new SimpleSpanProcessor({ exporter })]);
+
+const id = (span: ReadableSpan) => span.spanContext().spanId;
+const traceOf = (span: ReadableSpan) => span.spanContext().traceId;
+const serviceOf = (span: ReadableSpan) => span.attributes[SERVICE_ATTRIBUTE];
+const spansOf = (traceId: string) => exporter.getFinishedSpans().filter((s) => traceOf(s) === traceId);
+
+describe('traces', () => {
+  const lines: Record<string, unknown>[] = [];
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' }, {}, pino({ ...loggerOptions('test'), level: 'info' }, sink));
+  });
+  afterAll(async () => platform?.stop());
+
+  it('follow one booking from the gateway through the workflow, its activities and its consumers in one trace', async () => {
+    exporter.reset();
+    await bookAndPay(platform, 'traced');
+
+    // The trace of POST /bookings is the one whose gateway span answered it.
+    const root = exporter
+      .getFinishedSpans()
+      .find(
+        (s) =>
+          serviceOf(s) === 'gateway' && s.attributes['http.request.method'] === 'POST' && s.attributes['url.path'] === '/api/v1/bookings',
+      );
+    expect(root, 'the gateway span of POST /bookings').toBeDefined();
+    const traceId = traceOf(root!);
+    const named = (name: string, service?: string) =>
+      spansOf(traceId).find((s) => s.name === name && (service === undefined || serviceOf(s) === service));
+    // The workflow span ends with the workflow, and the users service consumes booking.confirmed a moment later.
+    await until(() => !!named('RunWorkflow:bookingWorkflow') && !!named('consume booking.confirmed', 'users'), 10_000);
+
+    const spans = spansOf(traceId);
+    const bookingsServer = spans.find((s) => serviceOf(s) === 'bookings' && s.name === 'POST /bookings');
+    const workflow = named('RunWorkflow:bookingWorkflow')!;
+    const hold = named('RunActivity:holdSeats')!;
+    const charge = named('RunActivity:chargePayment')!;
+    const consumed = named('consume booking.confirmed', 'users')!;
+    expect(bookingsServer, 'the bookings service span').toBeDefined();
+    expect(hold, 'the hold activity span').toBeDefined();
+    expect(charge, 'the charge activity span').toBeDefined();
+    expect({ hold: hold.attributes['temporal.task_queue'], charge: charge.attributes['temporal.task_queue'] }).toEqual({
+      hold: 'events',
+      charge: 'payments',
+    });
+    expect({ hold: serviceOf(hold), charge: serviceOf(charge) }).toEqual({ hold: 'events', charge: 'payments' });
+
+    // Parent links are intact: every span but the gateway's has its parent in the same trace, and the chain from
+    // each of these spans climbs to the gateway span.
+    const byId = new Map(spans.map((s) => [id(s), s]));
+    for (const span of spans) {
+      if (span === root) continue;
+      expect(byId.has(span.parentSpanContext?.spanId ?? ''), `parent of ${span.name}`).toBe(true);
+    }
+    const ancestors = (span: ReadableSpan): string[] => {
+      const chain: string[] = [];
+      for (let at: ReadableSpan | undefined = span; at; at = byId.get(at.parentSpanContext?.spanId ?? '')) chain.push(at.name);
+      return chain;
+    };
+    for (const span of [bookingsServer!, workflow, hold, charge, consumed]) {
+      expect(ancestors(span).at(-1), `${span.name} climbs to the gateway`).toBe(root!.name);
+    }
+    expect(ancestors(workflow)).toContain('POST /bookings');
+    expect(ancestors(hold)).toContain('RunWorkflow:bookingWorkflow');
+    expect(ancestors(charge)).toContain('RunWorkflow:bookingWorkflow');
+    expect(ancestors(consumed)).toEqual(expect.arrayContaining(['publish booking.confirmed', 'RunWorkflow:bookingWorkflow']));
+
+    // Log lines written inside the trace carry its id: the requests' and the activities'.
+    const traced = lines.filter((l) => l.traceId === traceId);
+    expect(traced.some((l) => l.msg === 'request' && l.service === 'gateway')).toBe(true);
+    expect(traced.some((l) => l.msg === 'request' && l.service === 'bookings')).toBe(true);
+  });
+
+  const broken: { service: ServiceName; table: string; path: string }[] = [
+    { service: 'users', table: 'user_notification', path: '/users/me/notifications' },
+    { service: 'events', table: 'event', path: '/events' },
+    { service: 'bookings', table: 'booking', path: '/bookings' },
+    { service: 'payments', table: 'payment', path: '/payments' },
+  ];
+
+  it.each(broken)(
+    'answers a 500 of the $service service with its trace id, and logs the cause under it',
+    async ({ service, table, path }) => {
+      const customer = await newCustomer(platform.api, `broken-${service}`);
+      const orm = await openServiceOrm(ormSettings(service, testConfig()), { migrate: false });
+      await orm.em.execute(`alter table "${table}" rename to "${table}_away"`);
+      let answer;
+      try {
+        answer = await platform.api('GET', path, { token: customer.accessToken });
+      } finally {
+        await orm.em.execute(`alter table "${table}_away" rename to "${table}"`);
+        await orm.close();
+      }
+      expect(answer.status).toBe(500);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      const traceId = answer.body.traceId as string;
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      const cause = lines.find((l) => l.traceId === traceId && l.msg === 'unhandled error');
+      expect(cause, 'the log line of the failure').toBeDefined();
+      expect((cause?.err as { message?: string } | undefined)?.message).toBe(`relation "${table}" does not exist`);
+      // The service's span of that request failed, in the same trace as the gateway's.
+      const server = spansOf(traceId).find((s) => serviceOf(s) === service && s.attributes['http.response.status_code'] === 500);
+      expect(server?.status.code).toBe(SpanStatusCode.ERROR);
+      expect(spansOf(traceId).some((s) => serviceOf(s) === 'gateway')).toBe(true);
+    },
+  );
+
+  it('answers a failure of the gateway itself with its trace id, and logs the cause under it', async () => {
+    const gateway = createGateway({
+      config: testConfig(platform.overrides),
+      logger: pino(
+        { ...loggerOptions('gateway'), level: 'info' },
+        new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) }),
+      ),
+      gatewaySecret: 'not-used-here',
+      fetch: (input, init) =>
+        (input instanceof Request ? input.url : input.toString()).includes('/events')
+          ? Promise.reject(new Error('the upstream client broke'))
+          : fetch(input, init),
+    });
+    const answer = await caller(gateway.app)('GET', '/api/v1/events');
+    expect(answer.status).toBe(502);
+    expect(answer.body.traceId).toMatch(/^[0-9a-f]{32}$/);
+    const cause = lines.find((l) => l.traceId === answer.body.traceId && l.msg === 'gateway error');
+    expect(JSON.stringify(cause)).toContain('the upstream client broke');
+  });
+});
