@@ -6,9 +6,9 @@ import { createDomainApp, eventsContext, usersContext, type DomainDeps, type Ser
 import { loadSigningKeys } from '../common/auth/keys.ts';
 import { localKeys, remoteKeys, verifierFor } from '../common/auth/verify.ts';
 import { OutboxRelay } from '../common/messaging/outbox.ts';
-import { consumerSetup } from '../common/messaging/consumer.ts';
+import { consumerSetup, queueName } from '../common/messaging/consumer.ts';
 import { createMailer } from '../common/mail/mailer.ts';
-import { createMetrics, databaseGauges } from '../common/observability/metrics.ts';
+import { createMetrics, databaseGauges, queueGauges } from '../common/observability/metrics.ts';
 import { subscriptionsFor } from './subscriptions.ts';
 import { gatewaySecret } from '../common/secrets.ts';
 import { ensureDefaultAdmin } from '../domain/users/accounts.ts';
@@ -138,6 +138,11 @@ export async function openDomainDeps(
         : undefined,
     });
     closers.push(() => rabbit.close());
+    queueGauges(
+      metrics,
+      rabbit,
+      subscriptions.map((s) => queueName(config.rabbitmq.exchange, service, s.purpose)),
+    );
     const temporal = await connectTemporal(config);
     closers.push(() => temporal.close());
     const auth = await serviceAuth(service, config, logger);

@@ -3,6 +3,8 @@ import client from 'prom-client';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoute } from '../http/access-log.ts';
 import type { Orm } from '../db/orm.ts';
+import type { Rabbit } from '../messaging/rabbitmq.ts';
+import { deadLetterQueue } from '../messaging/consumer.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -112,6 +114,51 @@ export function databaseGauges(metrics: Metrics, orm: Orm): void {
     registers,
     async collect() {
       this.set(Number((await outbox())?.oldest_s ?? 0));
+    },
+  });
+}
+
+/**
+ * Gauges read from RabbitMQ at scrape time: messages waiting in each of this service's queues, and in their
+ * dead-letter queues (facts that need an operator). Left unchanged while the broker is away.
+ */
+export function queueGauges(metrics: Metrics, rabbit: Rabbit, queues: string[]): void {
+  if (queues.length === 0) return;
+  const registers = [metrics.registry];
+  const depths = async () => {
+    if (!rabbit.isConnected()) return undefined;
+    const channel = await rabbit.connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      // Both are labelled with the queue they serve.
+      const read = async (queue: string, name = queue) => [queue, (await channel.checkQueue(name)).messageCount] as const;
+      return {
+        ready: await Promise.all(queues.map((q) => read(q))),
+        deadLettered: await Promise.all(queues.map((q) => read(q, deadLetterQueue(q)))),
+      };
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  };
+  let reading: ReturnType<typeof depths> | undefined;
+  // Both gauges are filled from one look at the broker per scrape.
+  const once = () => (reading ??= depths().finally(() => setTimeout(() => (reading = undefined), 0)));
+  new client.Gauge({
+    name: 'eventix_queue_messages',
+    help: 'Facts waiting in a queue of this service, by queue',
+    labelNames: ['queue'],
+    registers,
+    async collect() {
+      for (const [queue, count] of (await once().catch(() => undefined))?.ready ?? []) this.set({ queue }, count);
+    },
+  });
+  new client.Gauge({
+    name: 'eventix_dead_letter_messages',
+    help: 'Facts in the dead-letter queue of a queue of this service (each needs an operator), by queue',
+    labelNames: ['queue'],
+    registers,
+    async collect() {
+      for (const [queue, count] of (await once().catch(() => undefined))?.deadLettered ?? []) this.set({ queue }, count);
     },
   });
 }

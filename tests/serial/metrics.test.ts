@@ -7,6 +7,11 @@ import { freePort } from '../../common/infra/ports.ts';
 import { eventOnSale, eventsCtx } from '../support/events.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { newCustomer } from '../support/users.ts';
+import amqp from 'amqplib';
+import { queueName } from '../../common/messaging/consumer.ts';
+import { subscriptionsFor } from '../../workers/subscriptions.ts';
+import { testConfig } from '../support/context.ts';
+import { until } from '../support/wait.ts';
 
 const SAMPLE =
   /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.]+(?:e[+-]?[0-9]+)?|[Nn]a[Nn]|[+-]Inf)$/;
@@ -87,6 +92,27 @@ describe('metrics', () => {
     ).toBe(true);
     const gateway = await scrape(platform.gatewayUrl);
     expect([...gateway.keys()].some((k) => k.startsWith('eventix_http_request_duration_seconds_count'))).toBe(true);
+  });
+
+  it('show how many facts wait in each dead-letter queue', async () => {
+    const config = testConfig();
+    const subscription = subscriptionsFor('users', {})[0]!;
+    const queue = queueName(config.rabbitmq.exchange, 'users', subscription.purpose);
+    const waiting = async () => value(await scrape(serviceUrl('users')), 'eventix_dead_letter_messages', `queue="${queue}"`);
+    const before = await waiting();
+    expect(value(await scrape(serviceUrl('users')), 'eventix_queue_messages', `queue="${queue}"`)).toBeGreaterThanOrEqual(0);
+    // A fact nobody can read goes straight to the dead-letter queue.
+    const connection = await amqp.connect(config.rabbitmq.url);
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.publish(config.rabbitmq.exchange, subscription.contracts[0]!.routingKey, Buffer.from('{ not json'), { persistent: true });
+      await channel.waitForConfirms();
+    } finally {
+      await connection.close();
+    }
+    let after = before;
+    await until(async () => (after = await waiting()) > before, 10_000);
+    expect(after - before).toBe(1);
   });
 
   it('cover every metric the Grafana dashboard queries', async () => {
