@@ -36,7 +36,7 @@ export function createLogger(config: Pick<Config, 'log'>, name: string): Logger 
       ? {
           transport: {
             target: 'pino-pretty',
-            options: { colorize: true, singleLine: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
+            options: { colorize: true, singleLine: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,spanId' },
           },
         }
       : {}),

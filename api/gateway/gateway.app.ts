@@ -53,7 +53,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const app = new Hono<{ Variables: RequestIdVariables }>();
 
   const metrics = createMetrics('gateway');
-  app.use(traceRequests('gateway'));
+  // Spans of forwarded requests are named by resource ("POST /api/v1/bookings"), not by the catch-all route.
+  app.use(traceRequests('gateway', (route, path) => (route === `${API_PREFIX}/*` ? path.split('/').slice(0, 4).join('/') : route)));
   app.use(requestId());
   app.use(httpMetrics(metrics));
   app.use(accessLog(logger));

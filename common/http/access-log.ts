@@ -5,7 +5,8 @@ import type { Context } from 'hono';
 import type { Logger } from '../logger.ts';
 import type { RequestIdVariables } from './request-id.ts';
 
-const QUIET_PATHS = new Set(['/health', '/ready']);
+/** Probes and scrapes: they arrive every few seconds from the gateway, orchestrators and Prometheus. */
+export const PROBE_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 export function accessLog(logger: Logger): MiddlewareHandler<{ Variables: RequestIdVariables }> {
   return async (c, next) => {
@@ -20,9 +21,9 @@ export function accessLog(logger: Logger): MiddlewareHandler<{ Variables: Reques
       status,
       ms: Math.round(performance.now() - started),
     };
-    // Probes arrive every few seconds from the gateway and orchestrators; they are logged only at debug.
+    // Probes are logged only at debug.
     if (status >= 500) logger.warn(line, 'request failed');
-    else if (QUIET_PATHS.has(c.req.path)) logger.debug(line, 'request');
+    else if (PROBE_PATHS.has(c.req.path)) logger.debug(line, 'request');
     else logger.info(line, 'request');
   };
 }

@@ -21,7 +21,7 @@ import { resourceFromAttributes, type Resource } from '@opentelemetry/resources'
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config.ts';
-import { matchedRoute } from '../http/access-log.ts';
+import { matchedRoute, PROBE_PATHS } from '../http/access-log.ts';
 
 export { SpanKind };
 
@@ -157,11 +157,13 @@ export function inSpan<T>(
 
 /**
  * One server span per request, continuing the caller's `traceparent`. Everything the request does (its log lines,
- * its calls to Temporal, the outbox rows it writes) happens inside that span.
+ * its calls to Temporal, the outbox rows it writes) happens inside that span. Probes and scrapes make no spans.
+ * `routeOf` names what the route template alone does not (the gateway's one catch-all route).
  */
-export function traceRequests(service: string): MiddlewareHandler {
-  return (c, next) =>
-    inSpan(
+export function traceRequests(service: string, routeOf: (route: string, path: string) => string = (route) => route): MiddlewareHandler {
+  return (c, next) => {
+    if (PROBE_PATHS.has(c.req.path)) return next();
+    return inSpan(
       c.req.method,
       {
         kind: SpanKind.SERVER,
@@ -171,9 +173,10 @@ export function traceRequests(service: string): MiddlewareHandler {
       async (span) => {
         await next();
         const route = matchedRoute(c);
-        span.updateName(`${c.req.method} ${route}`);
+        span.updateName(`${c.req.method} ${routeOf(route, c.req.path)}`);
         span.setAttributes({ 'http.route': route, 'http.response.status_code': c.res.status });
         if (c.res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       },
     );
+  };
 }
