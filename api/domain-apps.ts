@@ -1,4 +1,5 @@
 // The HTTP app of each domain service: the common operations routes plus that service's own routes.
+import type { SessionCheck } from '../common/auth/sessions.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { SigningKeys } from '../common/auth/keys.ts';
 import { authenticate, principalOf } from '../common/auth/middleware.ts';
@@ -42,6 +43,14 @@ export interface ServiceAuth {
   gatewaySecret: string;
   /** The users service's signing keys (only that service has them). */
   keys?: SigningKeys;
+  /** Whether a caller's session is still open, asked of the users service (money routes of the other services). */
+  sessions?: SessionCheck;
+}
+
+/** The session check of a service that has money routes; the users service checks its own records instead. */
+function sessionsOf(deps: DomainDeps): SessionCheck {
+  if (!deps.auth.sessions) throw new Error('this service was started without a session check');
+  return deps.auth.sessions;
 }
 
 export function eventsContext(deps: DomainDeps): EventsContext {
@@ -76,11 +85,16 @@ const ROUTES: Record<ServiceName, (app: ServiceApp, deps: DomainDeps) => void> =
       orm: deps.orm,
       client: deps.temporal.client,
       verifier: deps.auth.verifier,
+      sessions: sessionsOf(deps),
       config: deps.config,
       metrics: deps.metrics,
     }),
   payments: (app, deps) =>
-    registerPaymentsRoutes(app, { ctx: paymentsContext(deps.config, deps.orm, () => deps.outbox.kick()), verifier: deps.auth.verifier }),
+    registerPaymentsRoutes(app, {
+      ctx: paymentsContext(deps.config, deps.orm, () => deps.outbox.kick()),
+      verifier: deps.auth.verifier,
+      sessions: sessionsOf(deps),
+    }),
 };
 
 export function readinessChecks(deps: Pick<DomainDeps, 'orm' | 'rabbit' | 'temporal'>): ReadinessCheck[] {

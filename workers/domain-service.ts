@@ -5,6 +5,7 @@ import { loadDemoData } from '../domain/events/demo.ts';
 import { createDomainApp, eventsContext, usersContext, type DomainDeps, type ServiceAuth } from '../api/domain-apps.ts';
 import { loadSigningKeys } from '../common/auth/keys.ts';
 import { localKeys, remoteKeys, verifierFor } from '../common/auth/verify.ts';
+import { remoteSessionCheck } from '../common/auth/sessions.ts';
 import { OutboxRelay } from '../common/messaging/outbox.ts';
 import { consumerSetup, queueName } from '../common/messaging/consumer.ts';
 import { createMailer } from '../common/mail/mailer.ts';
@@ -169,5 +170,9 @@ export async function serviceAuth(service: ServiceName, config: Config, logger: 
     const keys = await loadSigningKeys(config);
     return { verifier: verifierFor(config.auth, localKeys(keys.jwks)), gatewaySecret: secret, keys };
   }
-  return { verifier: verifierFor(config.auth, remoteKeys({ urls: config.services.users.urls, logger })), gatewaySecret: secret };
+  return {
+    verifier: verifierFor(config.auth, remoteKeys({ urls: config.services.users.urls, logger })),
+    gatewaySecret: secret,
+    sessions: remoteSessionCheck({ urls: config.services.users.urls, secret }),
+  };
 }

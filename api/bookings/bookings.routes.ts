@@ -9,7 +9,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MiddlewareHandler } from 'hono';
-import { authenticate, principalOf } from '../../common/auth/middleware.ts';
+import { authenticate, principalOf, sessionOpen } from '../../common/auth/middleware.ts';
+import type { SessionCheck } from '../../common/auth/sessions.ts';
 import type { Principal, TokenVerifier } from '../../common/auth/verify.ts';
 import type { Config } from '../../common/config.ts';
 import type { Orm } from '../../common/db/orm.ts';
@@ -18,6 +19,7 @@ import {
   IdParamSchema,
   NEEDS_TOKEN,
   TOKEN_PROBLEMS,
+  MONEY_ROUTE_PROBLEMS,
   idempotencyKeyHeader,
   jsonAnswer,
   jsonBody,
@@ -46,6 +48,8 @@ export interface BookingsRouteDeps {
   orm: Orm;
   client: Client;
   verifier: TokenVerifier;
+  /** Money routes (hold, pay, cancel) also need the caller's session to be open right now. */
+  sessions: SessionCheck;
   config: Pick<Config, 'bookings' | 'services' | 'temporal'>;
   metrics: Metrics;
 }
@@ -163,6 +167,7 @@ function updateRefusal(err: unknown): never {
 
 export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps): void {
   const signedIn = { middleware: [authenticate(deps.verifier)] as MiddlewareHandler[], ...NEEDS_TOKEN };
+  const moneyRoute = { middleware: [authenticate(deps.verifier), sessionOpen(deps.sessions)] as MiddlewareHandler[], ...NEEDS_TOKEN };
   const em = () => deps.orm.em.fork();
   const workflowUrl = (workflowId: string) =>
     `${deps.config.temporal.uiUrl}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
@@ -176,7 +181,7 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
       summary: 'Hold seats: named seats, or the best available in a section',
       description:
         'Starts the booking saga and answers with its hold: 201 HELD with seats, prices, total and `expiresAt`, or 409 naming the seats already taken. Pay before `expiresAt`. The same `Idempotency-Key` returns the same booking.',
-      ...signedIn,
+      ...moneyRoute,
       request: { headers: idempotencyKeyHeader('The same key returns the same booking'), body: jsonBody(NewBookingSchema) },
       responses: {
         201: jsonAnswer(BookingSchema, 'The booking, HELD'),
@@ -185,7 +190,7 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
         409: problemAnswer(
           'Seats taken (SEATS_UNAVAILABLE), sales closed (EVENT_NOT_ON_SALE) or too many seats held (HOLD_LIMIT_EXCEEDED)',
         ),
-        ...TOKEN_PROBLEMS,
+        ...MONEY_ROUTE_PROBLEMS,
         ...BAD_INPUT,
       },
     }),
@@ -313,7 +318,7 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
       path: '/bookings/{id}/pay',
       tags: ['Bookings'],
       summary: 'Pay a HELD booking: CONFIRMED, or 402 with the decline code (it stays HELD until it expires)',
-      ...signedIn,
+      ...moneyRoute,
       request: { params: IdParamSchema, body: jsonBody(PaySchema) },
       responses: {
         200: jsonAnswer(BookingSchema, 'Paid and CONFIRMED'),
@@ -322,7 +327,7 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
         409: problemAnswer(
           'The booking is not HELD (BOOKING_NOT_HELD), or the hold lapsed while paying and the money was refunded (SEATS_NO_LONGER_HELD)',
         ),
-        ...TOKEN_PROBLEMS,
+        ...MONEY_ROUTE_PROBLEMS,
         ...BAD_INPUT,
       },
     }),
@@ -347,14 +352,14 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
       path: '/bookings/{id}/cancel',
       tags: ['Bookings'],
       summary: 'Cancel a booking: before payment the seats are released; after confirmation it is refunded and the seats return to sale',
-      ...signedIn,
+      ...moneyRoute,
       request: { params: IdParamSchema, body: { ...jsonBody(CancelBodySchema), required: false } },
       responses: {
         200: jsonAnswer(BookingSchema, 'The booking after cancellation'),
         202: jsonAnswer(BookingSchema, 'The refund is under way; the booking shows the outcome soon'),
         404: problemAnswer('No booking of yours (BOOKING_NOT_FOUND)'),
         409: problemAnswer('The booking cannot be cancelled now (BOOKING_NOT_CANCELLABLE)'),
-        ...TOKEN_PROBLEMS,
+        ...MONEY_ROUTE_PROBLEMS,
         ...BAD_INPUT,
       },
     }),

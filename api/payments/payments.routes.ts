@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { authenticate, principalOf, requireRole } from '../../common/auth/middleware.ts';
+import { authenticate, principalOf, requireRole, sessionOpen } from '../../common/auth/middleware.ts';
+import type { SessionCheck } from '../../common/auth/sessions.ts';
 import type { TokenVerifier } from '../../common/auth/verify.ts';
 import {
   ADMIN_PROBLEMS,
@@ -128,10 +129,15 @@ const transactionView = (t: PaymentTransactionRow): z.infer<typeof TransactionSc
 
 const NOT_FOUND = { 404: problemAnswer('No payment of yours with this id (PAYMENT_NOT_FOUND)') };
 
-export function registerPaymentsRoutes(app: ServiceApp, deps: { ctx: PaymentsContext; verifier: TokenVerifier }): void {
+export function registerPaymentsRoutes(
+  app: ServiceApp,
+  deps: { ctx: PaymentsContext; verifier: TokenVerifier; sessions: SessionCheck },
+): void {
   const { ctx } = deps;
   const signedIn = { middleware: [authenticate(deps.verifier)] as MiddlewareHandler[], ...NEEDS_TOKEN };
   const admin = { middleware: [authenticate(deps.verifier), requireRole('admin')] as MiddlewareHandler[], ...NEEDS_TOKEN };
+  // Refunds move money: the admin's session must be open right now, not only their token unexpired.
+  const adminMoney = { ...admin, middleware: [...admin.middleware, sessionOpen(deps.sessions) as MiddlewareHandler] };
   const em = () => ctx.orm.em.fork();
 
   // Before /payments/{id}, which would otherwise read "gateways" as an id.
@@ -200,7 +206,7 @@ export function registerPaymentsRoutes(app: ServiceApp, deps: { ctx: PaymentsCon
       summary: 'Refund all or part of a payment (admins)',
       description:
         'Refunds together never exceed the captured amount; one that would is refused, even when two arrive at once. Send `Idempotency-Key` so a retry answers the first refund.',
-      ...admin,
+      ...adminMoney,
       request: {
         params: IdParamSchema,
         headers: idempotencyKeyHeader('A replay with the same key answers the first refund'),
@@ -210,7 +216,9 @@ export function registerPaymentsRoutes(app: ServiceApp, deps: { ctx: PaymentsCon
         201: jsonAnswer(z.object({ refund: RefundSchema, payment: PaymentSchema }), 'The refund and the payment after it'),
         ...NOT_FOUND,
         409: problemAnswer('More than is left (REFUND_EXCEEDS_CAPTURED), or a payment that never captured (PAYMENT_NOT_REFUNDABLE)'),
-        503: problemAnswer('The gateway could not be reached; retry with the same Idempotency-Key'),
+        503: problemAnswer(
+          'The card gateway could not be reached, or the session could not be confirmed (AUTH_UNAVAILABLE); retry with the same Idempotency-Key',
+        ),
         ...ADMIN_PROBLEMS,
         ...BAD_INPUT,
       },

@@ -154,4 +154,8 @@ export const RevocationsSchema = z
   .object({ items: z.array(z.object({ sessionId: z.uuid(), tokensValidUntil: z.iso.datetime() })) })
   .openapi('Revocations');
 
+export const SessionStatusSchema = z
+  .object({ sessionId: z.uuid(), open: z.boolean().openapi({ description: 'False once ended (logout, revocation, reuse) or expired' }) })
+  .openapi('SessionStatus');
+
 export { IdParamSchema } from '../../common/http/openapi.ts';

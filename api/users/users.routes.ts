@@ -8,11 +8,11 @@ import { jsonAnswer, problemAnswer } from '../../common/http/openapi.ts';
 import { HttpProblem } from '../../common/http/problem.ts';
 import type { ServiceApp } from '../../common/http/service-app.ts';
 import type { UsersContext } from '../../domain/users/context.ts';
-import { assertSessionOpen, recentRevocations } from '../../domain/users/sessions.ts';
+import { assertSessionOpen, isSessionOpen, recentRevocations } from '../../domain/users/sessions.ts';
 import { registerAdminRoutes } from './admin.routes.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
 import { registerMeRoutes } from './me.routes.ts';
-import { RevocationsSchema } from './schemas.ts';
+import { IdParamSchema, RevocationsSchema, SessionStatusSchema } from './schemas.ts';
 
 export interface UsersRouteDeps {
   ctx: UsersContext;
@@ -52,6 +52,23 @@ export function registerUsersRoutes(app: ServiceApp, options: { ctx: UsersContex
     async (c) => {
       if (!isFromGateway(c, options.gatewaySecret)) throw new HttpProblem(403, 'FORBIDDEN', 'Only the gateway may ask for this.');
       return c.json({ items: await recentRevocations(options.ctx) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/internal/sessions/{id}',
+      tags: ['Internal'],
+      summary: 'Whether a session is still open (for the money routes of the other services)',
+      description: 'Answers only requests that carry the platform secret (X-Eventix-Gateway). An unknown session is not open.',
+      request: { params: IdParamSchema },
+      responses: { 200: jsonAnswer(SessionStatusSchema, 'The session'), 403: problemAnswer('Not a platform process (FORBIDDEN)') },
+    }),
+    async (c) => {
+      if (!isFromGateway(c, options.gatewaySecret)) throw new HttpProblem(403, 'FORBIDDEN', 'Only platform processes may ask for this.');
+      const { id } = c.req.valid('param');
+      return c.json({ sessionId: id, open: await isSessionOpen(options.ctx, id) }, 200);
     },
   );
 }

@@ -49,6 +49,14 @@ export function identify(verifier: TokenVerifier): MiddlewareHandler<{ Variables
   };
 }
 
+/** After `authenticate`: refuses a token whose session has been ended, asking the session's owner (money routes). */
+export function sessionOpen(check: (sessionId: string) => Promise<void>): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    await check(principalOf(c).sessionId);
+    await next();
+  };
+}
+
 export function isAdmin(c: Context): boolean {
   return (c.get('principal' as never) as Principal | undefined)?.role === 'admin';
 }

@@ -27,6 +27,11 @@ export function unauthorized(code: string, detail: string): HttpProblem {
   return new HttpProblem(401, code, detail);
 }
 
+/** The 401 for a token whose session was ended (logout, revocation, refresh-token reuse, deactivation). */
+export function sessionEnded(): HttpProblem {
+  return unauthorized('SESSION_REVOKED', 'The session of this token has been ended.');
+}
+
 export interface TokenVerifier {
   /** Answers who the token speaks for, or throws a 401 HttpProblem (503 when no key can be fetched). */
   verify(token: string): Promise<Principal>;
@@ -73,7 +78,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       }
       const claims = ClaimsSchema.safeParse(payload);
       if (!claims.success) throw unauthorized('TOKEN_INVALID', 'The access token carries malformed claims.');
-      if (options.isRevoked?.(claims.data.sid)) throw unauthorized('SESSION_REVOKED', 'The session of this token has been ended.');
+      if (options.isRevoked?.(claims.data.sid)) throw sessionEnded();
       return {
         userId: claims.data.sub,
         role: claims.data.role,

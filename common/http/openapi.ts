@@ -22,6 +22,11 @@ export const NEEDS_TOKEN = {
 export const TOKEN_PROBLEMS = {
   401: problemAnswer('No access token, or one that is invalid, expired or of an ended session'),
 };
+/** Routes that move money also check that the caller's session is open right now. */
+export const MONEY_ROUTE_PROBLEMS = {
+  ...TOKEN_PROBLEMS,
+  503: problemAnswer('The session could not be confirmed: the users service is unreachable (AUTH_UNAVAILABLE); retry'),
+};
 export const ADMIN_PROBLEMS = {
   ...TOKEN_PROBLEMS,
   403: problemAnswer('The caller is not an admin (FORBIDDEN)'),

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { unauthorized } from '../../common/auth/verify.ts';
+import { sessionEnded, unauthorized } from '../../common/auth/verify.ts';
 import { enqueueEvent } from '../../common/messaging/outbox.ts';
 import { sessionRevokedV1, type SESSION_REVOCATION_REASONS } from '../../contracts/users.ts';
 import { UserSession, type UserSessionRow } from '../../entities/users/session.entity.ts';
@@ -130,11 +130,13 @@ export async function revokeWhere(
 }
 
 /** The session is still open: a token of a revoked session is refused by the users service at once. */
-export async function assertSessionOpen(ctx: UsersContext, sessionId: string): Promise<void> {
+export async function isSessionOpen(ctx: UsersContext, sessionId: string): Promise<boolean> {
   const session = await ctx.orm.em.fork().findOne(UserSession, { id: sessionId });
-  if (!session || session.revokedAt || session.expiresAt <= new Date()) {
-    throw unauthorized('SESSION_REVOKED', 'The session of this token has been ended.');
-  }
+  return !!session && !session.revokedAt && session.expiresAt > new Date();
+}
+
+export async function assertSessionOpen(ctx: UsersContext, sessionId: string): Promise<void> {
+  if (!(await isSessionOpen(ctx, sessionId))) throw sessionEnded();
 }
 
 export async function listOpenSessions(ctx: UsersContext, userId: string): Promise<UserSessionRow[]> {
