@@ -77,6 +77,7 @@ const ROUTES: Record<ServiceName, (app: ServiceApp, deps: DomainDeps) => void> =
     registerEventsRoutes(app, {
       ctx: eventsContext(deps),
       verifier: deps.auth.verifier,
+      sessions: sessionsOf(deps),
       feed: deps.seatFeed,
       startEventCancellation: eventCancellationStarter(deps.temporal.client, deps.config.bookings.eventCancellationParallelism),
     }),

@@ -7,6 +7,8 @@ import { eventOnSale, eventsCtx } from './support/events.ts';
 import { caller, type Caller } from './support/http.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { ADMIN, newCustomer, signIn } from './support/users.ts';
+import { testLogger } from './support/context.ts';
+import { pino } from 'pino';
 
 describe('money routes', () => {
   let platform: TestPlatform;
@@ -69,12 +71,22 @@ describe('money routes', () => {
   });
 
   it('fail closed when the users service cannot be asked', async () => {
-    const check = remoteSessionCheck({ urls: ['http://127.0.0.1:9'], secret: 'unused', timeoutMs: 500 });
+    const check = remoteSessionCheck({ urls: ['http://127.0.0.1:9'], secret: 'unused', logger: testLogger(), timeoutMs: 500 });
     await expect(check(randomUUID())).rejects.toMatchObject({ status: 503, code: 'AUTH_UNAVAILABLE' });
   });
 
-  it('answer whether a session is open only to platform processes', async () => {
+  it('answer whether a session is open only to platform processes, never through the gateway', async () => {
     const answer = await direct('users')('GET', `/internal/sessions/${randomUUID()}`);
     expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect((await platform.api('GET', `/internal/sessions/${randomUUID()}`)).status).toBe(404);
+  });
+
+  it('log why a session could not be confirmed, such as a users service holding another platform secret', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const usersUrl = `http://127.0.0.1:${platform.services.users.port}`;
+    const check = remoteSessionCheck({ urls: [usersUrl], secret: 'not-the-platform-secret', logger });
+    await expect(check(randomUUID())).rejects.toMatchObject({ status: 503, code: 'AUTH_UNAVAILABLE' });
+    expect(lines.join('')).toContain('answered 403');
   });
 });

@@ -173,6 +173,6 @@ export async function serviceAuth(service: ServiceName, config: Config, logger: 
   return {
     verifier: verifierFor(config.auth, remoteKeys({ urls: config.services.users.urls, logger })),
     gatewaySecret: secret,
-    sessions: remoteSessionCheck({ urls: config.services.users.urls, secret }),
+    sessions: remoteSessionCheck({ urls: config.services.users.urls, secret, logger }),
   };
 }

@@ -3,9 +3,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { authenticate, identify, isAdmin, requireRole } from '../../common/auth/middleware.ts';
+import { authenticate, identify, isAdmin, requireRole, sessionOpen } from '../../common/auth/middleware.ts';
+import type { SessionCheck } from '../../common/auth/sessions.ts';
 import type { TokenVerifier } from '../../common/auth/verify.ts';
-import { ADMIN_PROBLEMS, BAD_INPUT, NEEDS_TOKEN, jsonAnswer, jsonBody, problemAnswer } from '../../common/http/openapi.ts';
+import {
+  ADMIN_PROBLEMS,
+  BAD_INPUT,
+  MONEY_ROUTE_PROBLEMS,
+  NEEDS_TOKEN,
+  jsonAnswer,
+  jsonBody,
+  problemAnswer,
+} from '../../common/http/openapi.ts';
 import { HttpProblem } from '../../common/http/problem.ts';
 import type { ServiceApp } from '../../common/http/service-app.ts';
 import {
@@ -45,6 +54,8 @@ import {
 export interface EventsRouteDeps {
   ctx: EventsContext;
   verifier: TokenVerifier;
+  /** Cancelling an event refunds its bookings: the admin's session must be open right now. */
+  sessions: SessionCheck;
   feed: SeatFeed | undefined;
   /** Cancels the holds and refunds the bookings of a cancelled event. */
   startEventCancellation: StartEventCancellation;
@@ -65,6 +76,7 @@ function totals(sections: SectionAvailability[]) {
 export function registerEventsRoutes(app: ServiceApp, deps: EventsRouteDeps): void {
   const { ctx } = deps;
   const admin = { middleware: [authenticate(deps.verifier), requireRole('admin')] as MiddlewareHandler[], ...NEEDS_TOKEN };
+  const adminMoney = { ...admin, middleware: [...admin.middleware, sessionOpen(deps.sessions) as MiddlewareHandler] };
   const anyone = { middleware: [identify(deps.verifier)] as MiddlewareHandler[] };
   const em = () => ctx.orm.em.fork();
   /** A published (or past) event; drafts exist only for admins. */
@@ -220,6 +232,7 @@ export function registerEventsRoutes(app: ServiceApp, deps: EventsRouteDeps): vo
     extra: Record<number, ReturnType<typeof problemAnswer>>,
     act: (id: string, c: Context) => Promise<unknown>,
     body?: typeof CancelSchema,
+    access = admin,
   ) =>
     app.openapi(
       createRoute({
@@ -227,7 +240,7 @@ export function registerEventsRoutes(app: ServiceApp, deps: EventsRouteDeps): vo
         path,
         tags: ['Events'],
         summary,
-        ...admin,
+        ...access,
         request: { params: IdParamSchema, ...(body ? { body: { ...jsonBody(body), required: false } } : {}) },
         responses: {
           200: jsonAnswer(EventSchema, 'The event'),
@@ -254,7 +267,7 @@ export function registerEventsRoutes(app: ServiceApp, deps: EventsRouteDeps): vo
   transition(
     '/events/{id}/cancel',
     'Cancel a draft or published event: every hold is cancelled and every booking refunded (the event-cancellation saga)',
-    {},
+    { 503: MONEY_ROUTE_PROBLEMS[503] },
     async (id, c) => {
       // The body is optional; when sent it has been validated against CancelSchema.
       const body = (await c.req.json().catch(() => ({}))) as { reason?: string };
@@ -264,6 +277,7 @@ export function registerEventsRoutes(app: ServiceApp, deps: EventsRouteDeps): vo
       if (before.status !== 'draft') await deps.startEventCancellation(id, body.reason ?? 'cancelled by the organizer');
     },
     CancelSchema,
+    adminMoney,
   );
   transition(
     '/events/{id}/complete',

@@ -53,8 +53,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const app = new Hono<{ Variables: RequestIdVariables }>();
 
   const metrics = createMetrics('gateway');
-  // Spans of forwarded requests are named by resource ("POST /api/v1/bookings"), not by the catch-all route.
-  app.use(traceRequests('gateway', (route, path) => (route === `${API_PREFIX}/*` ? path.split('/').slice(0, 4).join('/') : route)));
+  // Spans of forwarded requests are named by resource ("POST /api/v1/bookings"), not by the catch-all route; the
+  // gateway starts its own trace and only links the one a client may have sent.
+  app.use(
+    traceRequests('gateway', {
+      edge: true,
+      routeOf: (route, path) => {
+        const resource = path.split('/')[3] ?? '';
+        return route === `${API_PREFIX}/*` && ROUTE_TABLE[resource] ? `${API_PREFIX}/${resource}` : route;
+      },
+    }),
+  );
   app.use(requestId());
   app.use(httpMetrics(metrics));
   app.use(accessLog(logger));

@@ -41,7 +41,7 @@ function upstreamRequestHeaders(c: Context, extra: Record<string, string> = {}):
   headers.set('x-forwarded-host', c.req.header('host') ?? url.host);
   headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
   for (const [name, value] of Object.entries(extra)) headers.set(name, value);
-  // The service continues the gateway's trace, not whatever trace context the client sent.
+  // The service continues the gateway's trace (the gateway only links a client's own trace context).
   headers.delete('traceparent');
   headers.delete('tracestate');
   for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);

@@ -7,7 +7,7 @@ import { OutboxMessage } from '../../entities/messaging/outbox-message.entity.ts
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import type { Rabbit } from './rabbitmq.ts';
-import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, type Span, SpanStatusCode } from '@opentelemetry/api';
 import { contextOf, extractTraceContext, SpanKind, traceHeaders, tracer } from '../observability/tracing.ts';
 
 /** Adds a fact to the outbox of the transaction `em` belongs to; it is sent once that transaction commits. */
@@ -100,6 +100,11 @@ export class OutboxRelay {
 
   /** Sends what is waiting now instead of at the next poll; call after committing an outbox row. */
   kick(): void {
+    // Callers kick from inside a request or activity; the relay's loop must not stay in (and log under) their trace.
+    context.with(ROOT_CONTEXT, () => this.#kick());
+  }
+
+  #kick(): void {
     if (this.#stopped) return;
     if (this.#running) {
       this.#again = true;

@@ -120,13 +120,19 @@ export function databaseGauges(metrics: Metrics, orm: Orm): void {
 
 /**
  * Gauges read from RabbitMQ at scrape time: messages waiting in each of this service's queues, and in their
- * dead-letter queues (facts that need an operator). Left unchanged while the broker is away.
+ * dead-letter queues (facts that need an operator). While the broker cannot be read (away, or slower than two
+ * seconds) the series are dropped rather than left stale.
  */
 export function queueGauges(metrics: Metrics, rabbit: Rabbit, queues: string[]): void {
   if (queues.length === 0) return;
   const registers = [metrics.registry];
   const depths = async () => {
     if (!rabbit.isConnected()) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, 2_000, undefined)));
+    return Promise.race([read(), timeout]).finally(() => clearTimeout(timer));
+  };
+  const read = async () => {
     const channel = await rabbit.connection.createChannel();
     channel.on('error', () => undefined);
     try {
@@ -149,7 +155,9 @@ export function queueGauges(metrics: Metrics, rabbit: Rabbit, queues: string[]):
     labelNames: ['queue'],
     registers,
     async collect() {
-      for (const [queue, count] of (await once().catch(() => undefined))?.ready ?? []) this.set({ queue }, count);
+      const depths = await once().catch(() => undefined);
+      if (!depths) this.reset();
+      for (const [queue, count] of depths?.ready ?? []) this.set({ queue }, count);
     },
   });
   new client.Gauge({
@@ -158,7 +166,9 @@ export function queueGauges(metrics: Metrics, rabbit: Rabbit, queues: string[]):
     labelNames: ['queue'],
     registers,
     async collect() {
-      for (const [queue, count] of (await once().catch(() => undefined))?.deadLettered ?? []) this.set({ queue }, count);
+      const depths = await once().catch(() => undefined);
+      if (!depths) this.reset();
+      for (const [queue, count] of depths?.deadLettered ?? []) this.set({ queue }, count);
     },
   });
 }

@@ -11,6 +11,7 @@ import {
   trace,
   type Attributes,
   type Context as TraceContext,
+  type Link,
   type Span,
   type TextMapGetter,
 } from '@opentelemetry/api';
@@ -135,12 +136,12 @@ export function recordFailure(err: unknown): void {
 /** Runs `fn` in a new active span that ends when it settles; a thrown error marks the span failed. */
 export function inSpan<T>(
   name: string,
-  options: { kind: SpanKind; attributes?: Attributes; parent?: TraceContext },
+  options: { kind: SpanKind; attributes?: Attributes; parent?: TraceContext; links?: Link[] },
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   return tracer().startActiveSpan(
     name,
-    { kind: options.kind, attributes: options.attributes },
+    { kind: options.kind, attributes: options.attributes, links: options.links },
     options.parent ?? context.active(),
     async (span) => {
       try {
@@ -156,18 +157,26 @@ export function inSpan<T>(
 }
 
 /**
- * One server span per request, continuing the caller's `traceparent`. Everything the request does (its log lines,
- * its calls to Temporal, the outbox rows it writes) happens inside that span. Probes and scrapes make no spans.
- * `routeOf` names what the route template alone does not (the gateway's one catch-all route).
+ * One server span per request. Everything the request does (its log lines, its calls to Temporal, the outbox rows it
+ * writes) happens inside that span. Probes and scrapes make no spans. Services continue the caller's `traceparent`;
+ * at the `edge` (the gateway) a client's trace context is only linked, so no client can choose our trace ids, join
+ * another customer's trace, or switch recording off. `routeOf` names what the route template alone does not.
  */
-export function traceRequests(service: string, routeOf: (route: string, path: string) => string = (route) => route): MiddlewareHandler {
+export function traceRequests(
+  service: string,
+  options: { edge?: boolean; routeOf?: (route: string, path: string) => string } = {},
+): MiddlewareHandler {
+  const routeOf = options.routeOf ?? ((route) => route);
   return (c, next) => {
     if (PROBE_PATHS.has(c.req.path)) return next();
+    const incoming = extractTraceContext(c.req.raw.headers);
+    const client = options.edge ? trace.getSpanContext(incoming) : undefined;
     return inSpan(
       c.req.method,
       {
         kind: SpanKind.SERVER,
-        parent: extractTraceContext(c.req.raw.headers),
+        parent: options.edge ? ROOT_CONTEXT : incoming,
+        links: client && isSpanContextValid(client) ? [{ context: client }] : undefined,
         attributes: { [SERVICE_ATTRIBUTE]: service, 'http.request.method': c.req.method, 'url.path': c.req.path },
       },
       async (span) => {

@@ -63,8 +63,15 @@ describe('traces', () => {
     const traceId = traceOf(root!);
     const named = (name: string, service?: string) =>
       spansOf(traceId).find((s) => s.name === name && (service === undefined || serviceOf(s) === service));
-    // The workflow span ends with the workflow, and the users service consumes booking.confirmed a moment later.
-    await until(() => !!named('RunWorkflow:bookingWorkflow') && !!named('consume booking.confirmed', 'users'), 10_000);
+    // The workflow span ends with the workflow, the users service consumes booking.confirmed a moment later, and a
+    // publish span ends only once the broker confirmed (its consumers may finish first): wait until the tree is whole.
+    const whole = () => {
+      const ids = new Set(spansOf(traceId).map(id));
+      return spansOf(traceId).every((s) => s === root || ids.has(s.parentSpanContext?.spanId ?? ''));
+    };
+    await until(() => !!named('RunWorkflow:bookingWorkflow') && !!named('consume booking.confirmed', 'users') && whole(), 10_000).catch(
+      () => undefined, // the assertions below say what is missing
+    );
 
     const spans = spansOf(traceId);
     const bookingsServer = spans.find((s) => serviceOf(s) === 'bookings' && s.name === 'POST /bookings');
@@ -105,6 +112,19 @@ describe('traces', () => {
     const traced = lines.filter((l) => l.traceId === traceId);
     expect(traced.some((l) => l.msg === 'request' && l.service === 'gateway')).toBe(true);
     expect(traced.some((l) => l.msg === 'request' && l.service === 'bookings')).toBe(true);
+  });
+
+  it('start their own trace at the gateway, linking one a client sent instead of adopting it', async () => {
+    const clientTrace = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+    // Not sampled: a client adopting-gateway would record nothing for this request.
+    const answer = await platform.api('GET', '/events', { headers: { traceparent: `00-${clientTrace}-bbbbbbbbbbbbbbbb-00` } });
+    expect(answer.status).toBe(200);
+    const gateway = exporter.getFinishedSpans().find((s) => s.links[0]?.context.traceId === clientTrace);
+    expect(gateway?.name).toBe('GET /api/v1/events');
+    expect(traceOf(gateway!)).not.toBe(clientTrace);
+    expect(gateway!.parentSpanContext).toBeUndefined();
+    expect(spansOf(traceOf(gateway!)).some((s) => serviceOf(s) === 'events' && s.name === 'GET /events')).toBe(true);
+    expect(exporter.getFinishedSpans().some((s) => traceOf(s) === clientTrace)).toBe(false);
   });
 
   const broken: { service: ServiceName; table: string; path: string }[] = [
