@@ -8,7 +8,7 @@ import { caller, type Caller } from './support/http.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { ADMIN, newCustomer, signIn } from './support/users.ts';
 import { testLogger } from './support/context.ts';
-import { pino } from 'pino';
+import { capturingLogger, type LogLine } from './support/logs.ts';
 
 describe('money routes', () => {
   let platform: TestPlatform;
@@ -82,11 +82,11 @@ describe('money routes', () => {
   });
 
   it('log why a session could not be confirmed, such as a users service holding another platform secret', async () => {
-    const lines: string[] = [];
-    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const lines: LogLine[] = [];
+    const logger = capturingLogger(lines, 'test', 'warn');
     const usersUrl = `http://127.0.0.1:${platform.services.users.port}`;
     const check = remoteSessionCheck({ urls: [usersUrl], secret: 'not-the-platform-secret', logger });
     await expect(check(randomUUID())).rejects.toMatchObject({ status: 503, code: 'AUTH_UNAVAILABLE' });
-    expect(lines.join('')).toContain('answered 403');
+    expect(JSON.stringify(lines)).toContain('answered 403');
   });
 });

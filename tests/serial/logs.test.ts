@@ -1,27 +1,18 @@
 // The logs of a whole customer journey: every line names its service, every request line its request id (the
 // gateway's, passed on) and its trace id, and no password, token or payment method ever appears.
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { loggerOptions } from '../../common/logger.ts';
+import { capturingLogger, type LogLine } from '../support/logs.ts';
 import { eventOnSale, eventsCtx } from '../support/events.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { PASSWORD, uniqueEmail } from '../support/users.ts';
 
 describe('logs', () => {
-  const lines: Record<string, unknown>[] = [];
+  const lines: LogLine[] = [];
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
     // The services' own logger options, at info level, written here.
-    const logger = pino({ ...loggerOptions('test'), level: 'info' }, sink);
-    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' }, {}, logger);
+    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' }, {}, capturingLogger(lines));
   });
   afterAll(async () => platform?.stop());
 

@@ -1,12 +1,10 @@
 // Traces: one booking is one trace, from the gateway through the bookings service, the workflow and the activities on
 // the other services' task queues, to the consumers of its facts; and a 500 names the trace that holds its cause.
 // It runs alone, so this process's workers are the only ones on the task queues and every span lands here.
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { loggerOptions } from '../../common/logger.ts';
+import { capturingLogger, type LogLine } from '../support/logs.ts';
 import { installTracing, SERVICE_ATTRIBUTE } from '../../common/observability/tracing.ts';
 import { createGateway } from '../../api/gateway/gateway.app.ts';
 import { bookAndPay } from '../support/bookings.ts';
@@ -28,17 +26,11 @@ const serviceOf = (span: ReadableSpan) => span.attributes[SERVICE_ATTRIBUTE];
 const spansOf = (traceId: string) => exporter.getFinishedSpans().filter((s) => traceOf(s) === traceId);
 
 describe('traces', () => {
-  const lines: Record<string, unknown>[] = [];
+  const lines: LogLine[] = [];
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
-    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' }, {}, pino({ ...loggerOptions('test'), level: 'info' }, sink));
+    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' }, {}, capturingLogger(lines));
   });
   afterAll(async () => platform?.stop());
 
@@ -164,10 +156,7 @@ describe('traces', () => {
   it('answers a failure of the gateway itself with its trace id, and logs the cause under it', async () => {
     const gateway = createGateway({
       config: testConfig(platform.overrides),
-      logger: pino(
-        { ...loggerOptions('gateway'), level: 'info' },
-        new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) }),
-      ),
+      logger: capturingLogger(lines, 'gateway'),
       gatewaySecret: 'not-used-here',
       fetch: (input, init) =>
         (input instanceof Request ? input.url : input.toString()).includes('/events')
