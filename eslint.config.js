@@ -1,5 +1,7 @@
-// Lint: type-aware rules everywhere, and workflow code kept deterministic by what it may import.
+// Lint: type-aware rules everywhere, dependencies pointing one way between the layers, and workflow code kept
+// deterministic by what it may import.
 import tseslint from 'typescript-eslint';
+import { layerImportRules } from './eslint.layer-rules.js';
 import { workflowImportRules } from './eslint.workflow-rules.js';
 
 export default tseslint.config(
@@ -16,6 +18,7 @@ export default tseslint.config(
       '@typescript-eslint/only-throw-error': 'off',
     },
   },
+  layerImportRules,
   workflowImportRules,
   {
     // Tests read JSON answers without declaring their shape; the assertions are the type check there.
@@ -29,7 +32,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'eslint.workflow-rules.js'],
+    files: ['eslint.config.js', 'eslint.layer-rules.js', 'eslint.workflow-rules.js'],
     extends: [tseslint.configs.disableTypeChecked],
   },
 );

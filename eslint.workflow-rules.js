@@ -1,5 +1,6 @@
 // What workflow code may import. Workflow code is replayed and must be deterministic: it may import
-// @temporalio/workflow, the workflow modules beside it (contracts, task queues) and, with `import type`, types
+// @temporalio/workflow and @temporalio/common (the SDK's plain values it is built on, such as search-attribute keys),
+// the workflow modules beside it (contracts, task queues) and, with `import type`, types
 // from anywhere — never Node built-ins, entities or activity code, and nothing loaded at run time.
 /** @type {import('eslint').Linter.Config} */
 export const workflowImportRules = {
@@ -10,10 +11,10 @@ export const workflowImportRules = {
       {
         patterns: [
           {
-            regex: '^(?!@temporalio/workflow$|\\./[^/]+$)',
+            regex: '^(?!@temporalio/(workflow|common)$|\\./[^/]+$)',
             allowTypeImports: true,
             message:
-              'Workflow code may import only @temporalio/workflow, workflow modules in ./ and `import type` (no Node built-ins, entities or activity code).',
+              'Workflow code may import only @temporalio/workflow, @temporalio/common, workflow modules in ./ and `import type` (no Node built-ins, entities or activity code).',
           },
         ],
       },

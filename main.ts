@@ -3,7 +3,8 @@ import { startGateway } from './api/gateway/gateway.server.ts';
 import { ConfigError, loadConfig, SERVICE_NAMES, type Config } from './common/config.ts';
 import { createLogger } from './common/logger.ts';
 import { installTracing } from './common/observability/tracing.ts';
-import { startDomainService } from './workers/domain-service.ts';
+import { startDomainService } from './workers/service-runtime.ts';
+import { SERVICES } from './workers/services.ts';
 
 const PROCESSES = ['gateway', ...SERVICE_NAMES] as const;
 type ProcessName = (typeof PROCESSES)[number];
@@ -26,7 +27,8 @@ try {
   throw err;
 }
 
-installTracing(name, config);
+// Once per process, here: every part of the process traces through this one provider.
+const tracing = installTracing(name, config);
 const logger = createLogger(config, name);
 let stopping = false;
 
@@ -34,7 +36,7 @@ try {
   const handle =
     name === 'gateway'
       ? await startGateway(config, logger)
-      : await startDomainService(name, config, logger, { onFatal: () => process.exit(1) });
+      : await startDomainService(SERVICES[name], config, logger, { tracing, onFatal: () => process.exit(1) });
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -42,10 +44,7 @@ try {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     // Spans still buffered leave before the process does.
-    const flushed = () =>
-      installTracing(name, config)
-        .flush()
-        .catch(() => undefined);
+    const flushed = () => tracing.flush().catch(() => undefined);
     handle.stop().then(
       () => flushed().then(() => process.exit(0)),
       () => flushed().then(() => process.exit(1)),

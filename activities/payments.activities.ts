@@ -1,7 +1,7 @@
 // Payment activities on the `payments` task queue: what the booking saga asks of the payments service.
 // A decline is a non-retryable failure typed by its code (CARD_DECLINED, INSUFFICIENT_FUNDS, …); an unreachable
 // gateway is retryable, and each retry uses the same idempotency key.
-import { HttpProblem } from '../common/http/problem.ts';
+import { DomainError } from '../common/errors/domain-error.ts';
 import { charge, refund, voidPayment, type ChargeInput, type PaymentsContext, type RefundInput } from '../domain/payments/payments.ts';
 import type { PaymentRow } from '../entities/payments/payment.entity.ts';
 import { asActivity } from './domain-failure.ts';
@@ -37,7 +37,7 @@ export function createPaymentsActivities(ctx: PaymentsContext) {
       asActivity(async () => {
         const payment = await charge(ctx, input);
         if (payment.status === 'FAILED') {
-          throw new HttpProblem(402, payment.failureCode ?? 'CARD_DECLINED', payment.failureMessage ?? 'The payment was declined.');
+          throw new DomainError('declined', payment.failureCode ?? 'CARD_DECLINED', payment.failureMessage ?? 'The payment was declined.');
         }
         return outcome(payment);
       }),

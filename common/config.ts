@@ -1,9 +1,9 @@
 // Reads and validates the environment once; every port, URL and tunable of Eventix comes from here.
 import { z } from 'zod';
 import { redactUrl } from './redact.ts';
+import { SERVICE_DIRECTORY, SERVICE_NAMES, type ServiceName } from './service-directory.ts';
 
-export const SERVICE_NAMES = ['users', 'events', 'bookings', 'payments'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName };
 
 const port = (fallback: number) =>
   z
@@ -95,23 +95,9 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
 
   GATEWAY_PORT: port(8080),
-  USERS_PORT: port(8000),
-  EVENTS_PORT: port(8001),
-  BOOKINGS_PORT: port(8002),
-  PAYMENTS_PORT: port(8003),
-
-  // Unset, each defaults to the service's own port on this machine (see loadConfig).
-  USERS_URLS: urlList().optional(),
-  EVENTS_URLS: urlList().optional(),
-  BOOKINGS_URLS: urlList().optional(),
-  PAYMENTS_URLS: urlList().optional(),
   UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
   UPSTREAM_HEALTH_INTERVAL_MS: positiveInt(2_000),
 
-  USERS_DATABASE_URL: databaseUrl('eventix_users'),
-  EVENTS_DATABASE_URL: databaseUrl('eventix_events'),
-  BOOKINGS_DATABASE_URL: databaseUrl('eventix_bookings'),
-  PAYMENTS_DATABASE_URL: databaseUrl('eventix_payments'),
   DATABASE_POOL_MAX: positiveInt(10),
 
   RABBITMQ_URL: url('amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
@@ -177,6 +163,32 @@ const envSchema = z.object({
 
 type Env = z.output<typeof envSchema>;
 
+/** Each service's variables, `<SERVICE>_PORT`, `<SERVICE>_URLS` and `<SERVICE>_DATABASE_URL`, for every service in the directory. */
+const serviceSchema = (name: ServiceName) =>
+  z.object({
+    PORT: port(SERVICE_DIRECTORY[name].port),
+    // Unset, the service's own port on this machine.
+    URLS: urlList().optional(),
+    DATABASE_URL: databaseUrl(`eventix_${name}`),
+  });
+
+function readServices(source: Record<string, string | undefined>): { services: Record<ServiceName, ServiceEndpoints>; problems: string[] } {
+  const services = {} as Record<ServiceName, ServiceEndpoints>;
+  const problems: string[] = [];
+  for (const name of SERVICE_NAMES) {
+    const prefix = `${name.toUpperCase()}_`;
+    const own = Object.fromEntries(Object.entries(source).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
+    const result = serviceSchema(name).safeParse(own);
+    if (!result.success) {
+      problems.push(...result.error.issues.map((issue) => `${prefix}${issue.path.join('.')}: ${issue.message}`));
+      continue;
+    }
+    const { PORT, URLS, DATABASE_URL } = result.data;
+    services[name] = { port: PORT, urls: URLS ?? [`http://127.0.0.1:${PORT}`], databaseUrl: DATABASE_URL };
+  }
+  return { services, problems };
+}
+
 export interface ServiceEndpoints {
   port: number;
   urls: string[];
@@ -237,26 +249,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   // An empty variable means "not set", as in most shells' `VAR= cmd`.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = envSchema.safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  }
+  const { services, problems } = readServices(cleaned);
+  if (!result.success) problems.unshift(...result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  if (!result.success || problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   const e = result.data;
   if (e.NODE_ENV === 'production' && !e.GATEWAY_SECRET) {
     throw new ConfigError('invalid configuration: GATEWAY_SECRET: required in production (at least 32 random characters)');
   }
-  const service = (name: ServiceName): ServiceEndpoints => {
-    const key = name.toUpperCase() as Uppercase<ServiceName>;
-    const port = e[`${key}_PORT`];
-    return { port, urls: e[`${key}_URLS`] ?? [`http://127.0.0.1:${port}`], databaseUrl: e[`${key}_DATABASE_URL`] };
-  };
   return {
     env: e.NODE_ENV,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     dataDir: e.DATA_DIR,
     host: e.HOST,
     gateway: { port: e.GATEWAY_PORT, upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS, healthIntervalMs: e.UPSTREAM_HEALTH_INTERVAL_MS },
-    services: { users: service('users'), events: service('events'), bookings: service('bookings'), payments: service('payments') },
+    services,
     databasePoolMax: e.DATABASE_POOL_MAX,
     rabbitmq: { url: e.RABBITMQ_URL, exchange: e.RABBITMQ_EXCHANGE },
     temporal: {

@@ -21,6 +21,12 @@ export interface EventContract<S extends z.ZodType = z.ZodType> {
   schema: S;
 }
 
+/** The data of one contract's fact as a consumer receives it: parsed, so defaults and coercions are applied. */
+export type FactOf<C extends EventContract> = C extends EventContract<infer S> ? z.output<S> : never;
+
+/** The envelope of one contract's fact as a consumer receives it; a union of contracts gives a union of envelopes. */
+export type EnvelopeOf<C extends EventContract> = C extends EventContract ? Envelope<FactOf<C>> : never;
+
 /** Declares one version of one event type; a published version is never changed in place. */
 export function defineEvent<S extends z.ZodType>(type: string, version: number, schema: S): EventContract<S> {
   return { type, version, routingKey: `${type}.v${version}`, schema };

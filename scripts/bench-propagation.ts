@@ -12,8 +12,8 @@ import { consumerSetup } from '../common/messaging/consumer.ts';
 import { connectRabbit } from '../common/messaging/rabbitmq.ts';
 import { buildEnvelope } from '../contracts/envelope.ts';
 import { eventUpdatedV1 } from '../contracts/events.ts';
-import { bookingsSubscriptions } from '../domain/bookings/subscriptions.ts';
-import { ormSettings } from '../entities/orm-settings.ts';
+import { eventCatalogSubscription } from '../domain/bookings/subscriptions.ts';
+import { ormSettings } from '../workers/services.ts';
 
 const config = loadConfig();
 const logger = createLogger({ log: { level: 'warn', format: 'json' } }, 'bench');
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       exchange: config.rabbitmq.exchange,
       orm,
       logger,
-      subscriptions: bookingsSubscriptions(),
+      subscriptions: [{ purpose: 'event-catalog', ...eventCatalogSubscription() }],
     }),
   });
   const connection = await amqp.connect(config.rabbitmq.url);

@@ -4,21 +4,28 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_ADMIN_PASSWORD } from '../domain/users/accounts.ts';
-import { ConfigError, loadConfig, SERVICE_NAMES, type Config } from '../common/config.ts';
+import { DEFAULT_ADMIN_PASSWORD } from '../domain/users/default-admin.ts';
+import { ConfigError, loadConfig, SERVICE_NAMES, type Config, type ServiceName } from '../common/config.ts';
 import { bootstrap } from '../common/infra/bootstrap.ts';
 import { portOpen } from '../common/infra/ports.ts';
 import { InfraError } from '../common/infra/system.ts';
 import { startTemporalDevServer, temporalReachable, type DevServer } from '../common/infra/temporal-cli.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const COLORS = { gateway: 36, users: 32, events: 33, bookings: 35, payments: 34, maildev: 90 } as const;
+type ProcessName = ServiceName | 'gateway' | 'maildev';
+/** Each process's colour in the merged output; services take the next one in turn. */
+const PALETTE = [32, 33, 35, 34, 31, 96];
+const COLORS: Record<ProcessName, number> = {
+  gateway: 36,
+  maildev: 90,
+  ...(Object.fromEntries(SERVICE_NAMES.map((s, i) => [s, PALETTE[i % PALETTE.length]!])) as Record<ServiceName, number>),
+};
 
 function say(line: string): void {
   console.log(`\x1b[1meventix\x1b[0m ${line}`);
 }
 
-function prefixOutput(child: ChildProcess, name: keyof typeof COLORS): void {
+function prefixOutput(child: ChildProcess, name: ProcessName): void {
   const tag = `\x1b[${COLORS[name]}m${name.padEnd(8)}\x1b[0m│ `;
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', (line) => console.log(tag + line));
@@ -41,7 +48,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
   throw new InfraError(`${what} was not ready within ${Math.round(timeoutMs / 1000)} s`);
 }
 
-const children: { name: keyof typeof COLORS; child: ChildProcess }[] = [];
+const children: { name: ProcessName; child: ChildProcess }[] = [];
 let temporal: DevServer | undefined;
 let stopping = false;
 
@@ -74,7 +81,7 @@ function watch(name: string, exited: Promise<unknown>): void {
   });
 }
 
-function start(name: keyof typeof COLORS, args: string[], env: NodeJS.ProcessEnv): void {
+function start(name: ProcessName, args: string[], env: NodeJS.ProcessEnv): void {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   prefixOutput(child, name);
   children.push({ name, child });

@@ -15,8 +15,8 @@ import { startGateway } from '../api/gateway/gateway.server.ts';
 import { loadSigningKeys, type SigningKeys } from '../common/auth/keys.ts';
 import { SERVICE_NAMES, type ServiceName } from '../common/config.ts';
 import { listen, type Listening } from '../common/http/listen.ts';
-import { startDomainService, type DomainServiceHandle } from '../workers/domain-service.ts';
-import { testConfig, testLogger } from './support/context.ts';
+import type { DomainServiceHandle } from '../workers/service-runtime.ts';
+import { startService, testConfig, testLogger } from './support/context.ts';
 import { caller, type Caller } from './support/http.ts';
 import { newCustomer, PASSWORD } from './support/users.ts';
 import { until } from './support/wait.ts';
@@ -43,10 +43,10 @@ describe('access tokens', () => {
     });
     echo = await listen(stand, 0, '127.0.0.1');
     const usersConfig = testConfig({ SERVICE_MODE: 'api' });
-    services.users = await startDomainService('users', usersConfig, logger);
+    services.users = await startService('users', usersConfig, logger);
     overrides = { SERVICE_MODE: 'api', USERS_URLS: `http://127.0.0.1:${services.users.port}` };
     for (const name of SERVICE_NAMES.filter((s) => s !== 'users')) {
-      services[name] = await startDomainService(name, testConfig(overrides), logger);
+      services[name] = await startService(name, testConfig(overrides), logger);
     }
     for (const name of SERVICE_NAMES) direct[name] = caller(`http://127.0.0.1:${services[name].port}`);
     gateway = await startGateway(testConfig({ ...overrides, GATEWAY_PORT: '0', EVENTS_URLS: `http://127.0.0.1:${echo.port}` }), logger);

@@ -6,10 +6,9 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { connectTemporal, type Temporal } from '../common/temporal/temporal.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkInvariants } from '../domain/invariants.ts';
-import { startDomainService } from '../workers/domain-service.ts';
 import type { TestGateway } from '../domain/payments/gateways/test-gateway.ts';
 import { paymentsContext } from '../domain/payments/gateways/registry.ts';
-import { testConfig, testLogger } from './support/context.ts';
+import { startService, testConfig, testLogger } from './support/context.ts';
 import { eventOnSale, eventsCtx, type TestEvent } from './support/events.ts';
 import { caller, type Caller } from './support/http.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
@@ -218,7 +217,7 @@ describe('the booking saga', () => {
     const event = await onSale();
     const customer = await newCustomer(api, 'crash');
     // A bookings instance whose holds last 60 s: the saga's next step waits out Temporal's sticky-queue timeout.
-    const patient = await startDomainService(
+    const patient = await startService(
       'bookings',
       testConfig({ ...ENV, ...platform.overrides, SERVICE_MODE: 'api', BOOKING_HOLD_TTL_SECONDS: '60' }),
       testLogger(),

@@ -5,7 +5,7 @@ import { openServiceOrm, recreateDatabase, type Orm } from '../common/db/orm.ts'
 import { loadDemoData } from '../domain/events/demo.ts';
 import { listEvents } from '../domain/events/events.ts';
 import { availability, seatMap } from '../domain/events/seats.ts';
-import { ormSettings } from '../entities/orm-settings.ts';
+import { ormSettings } from '../workers/services.ts';
 import { testConfig, testLogger } from './support/context.ts';
 import { eventsCtx } from './support/events.ts';
 
@@ -15,7 +15,7 @@ describe('demo data', () => {
   beforeAll(async () => {
     // A database of its own: the demo loads only where there is no venue yet.
     const url = new URL(testConfig().services.events.databaseUrl);
-    url.pathname = '/eventix_test_demo';
+    url.pathname = `${url.pathname}_demo`;
     await recreateDatabase(url.toString());
     orm = await openServiceOrm(ormSettings('events', testConfig({ EVENTS_DATABASE_URL: url.toString() })), { migrate: true });
   });

@@ -1,54 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoute, z } from '@hono/zod-openapi';
-import { createDomainApp, type ServiceAuth } from '../api/domain-apps.ts';
-import { serviceAuth } from '../workers/domain-service.ts';
-import { createMetrics } from '../common/observability/metrics.ts';
-import { openServiceOrm, type Orm } from '../common/db/orm.ts';
-import { connectRabbit, type Rabbit } from '../common/messaging/rabbitmq.ts';
-import { connectTemporal, type Temporal } from '../common/temporal/temporal.ts';
-import { ormSettings } from '../entities/orm-settings.ts';
-import { testConfig, testLogger } from './support/context.ts';
+import type { Rabbit } from '../common/messaging/rabbitmq.ts';
+import type { OpenedDomainService } from '../workers/service-runtime.ts';
+import { openService, testConfig, testLogger } from './support/context.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 import { until } from './support/wait.ts';
 
 describe('a domain service app', () => {
-  const config = testConfig();
   const logger = testLogger();
-  let orm: Orm;
+  let opened: OpenedDomainService;
   let rabbit: Rabbit;
-  let temporal: Temporal;
   let brokerLink: TcpProxy;
-  let auth: ServiceAuth;
 
   beforeAll(async () => {
-    const broker = new URL(config.rabbitmq.url);
+    const broker = new URL(testConfig().rabbitmq.url);
     // RabbitMQ is reached through a relay so the test can take the network away from a live connection.
     brokerLink = await startTcpProxy({ host: broker.hostname, port: Number(broker.port || 5672) });
     broker.host = `127.0.0.1:${brokerLink.port}`;
-    orm = await openServiceOrm(ormSettings('events', config), { migrate: false });
-    rabbit = await connectRabbit({ url: broker.toString(), exchange: config.rabbitmq.exchange, logger });
-    temporal = await connectTemporal(config);
-    auth = await serviceAuth('events', config, logger);
+    opened = await openService('events', testConfig({ RABBITMQ_URL: broker.toString() }), logger);
+    rabbit = opened.deps.rabbit;
   });
 
   afterAll(async () => {
-    await rabbit?.close();
+    await opened?.close();
     await brokerLink?.close();
-    await temporal?.close();
-    await orm?.close();
   });
 
-  const app = () =>
-    createDomainApp('events', {
-      config,
-      logger,
-      orm,
-      rabbit,
-      temporal,
-      auth,
-      outbox: { kick: () => undefined },
-      metrics: createMetrics('events'),
-    });
+  const app = () => opened.app();
 
   it('is alive on /health', async () => {
     const res = await app().request('/health');

@@ -2,11 +2,11 @@
 // reach live streams on every instance.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDomainApp, eventsContext, type DomainDeps } from '../api/domain-apps.ts';
 import { listen, type Listening } from '../common/http/listen.ts';
 import { holdSeats } from '../domain/events/seats.ts';
-import { openDomainDeps, startDomainService, type DomainServiceHandle } from '../workers/domain-service.ts';
-import { testConfig, testLogger } from './support/context.ts';
+import { eventsContext } from '../workers/events.service.ts';
+import type { DomainServiceHandle, OpenedDomainService } from '../workers/service-runtime.ts';
+import { openService, startService, testConfig, testLogger } from './support/context.ts';
 import { eventOnSale } from './support/events.ts';
 import { caller, type Caller } from './support/http.ts';
 import { ADMIN, newCustomer, signIn } from './support/users.ts';
@@ -29,9 +29,9 @@ describe('the events service', () => {
   let customer: string;
 
   beforeAll(async () => {
-    users = await startDomainService('users', testConfig({ SERVICE_MODE: 'api' }), logger);
+    users = await startService('users', testConfig({ SERVICE_MODE: 'api' }), logger);
     const usersUrl = `http://127.0.0.1:${users.port}`;
-    events = await startDomainService('events', testConfig({ SERVICE_MODE: 'api', USERS_URLS: usersUrl }), logger);
+    events = await startService('events', testConfig({ SERVICE_MODE: 'api', USERS_URLS: usersUrl }), logger);
     call = caller(`http://127.0.0.1:${events.port}`);
     const usersCall = caller(usersUrl);
     admin = (await signIn(usersCall, ADMIN.email, ADMIN.password)).accessToken;
@@ -243,7 +243,7 @@ describe('the events service', () => {
 describe('live availability', () => {
   const logger = testLogger();
   const servers: Listening[] = [];
-  const opened: { deps: DomainDeps; close(): Promise<void> }[] = [];
+  const opened: OpenedDomainService[] = [];
 
   afterAll(async () => {
     for (const s of servers) await s.close();
@@ -252,9 +252,9 @@ describe('live availability', () => {
 
   it('reaches a client of one instance within a second of a hold made through another', async () => {
     // Two instances of the events service, each with its own connections and its own change feed.
-    for (let i = 0; i < 2; i++) opened.push(await openDomainDeps('events', testConfig(), logger, { migrate: false }));
+    for (let i = 0; i < 2; i++) opened.push(await openService('events', testConfig(), logger));
     const [a, b] = opened as [(typeof opened)[0], (typeof opened)[0]];
-    const serverB = await listen(createDomainApp('events', b.deps), 0, '127.0.0.1');
+    const serverB = await listen(b.app(), 0, '127.0.0.1');
     servers.push(serverB);
     const event = await eventOnSale(eventsContext(a.deps));
 

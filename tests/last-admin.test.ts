@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSigningKeys } from '../common/auth/keys.ts';
 import { openServiceOrm, recreateDatabase, type Orm } from '../common/db/orm.ts';
-import { HttpProblem } from '../common/http/problem.ts';
+import { DomainError } from '../common/errors/domain-error.ts';
 import { changeRole, changeStatus, createAccount } from '../domain/users/accounts.ts';
 import type { UsersContext } from '../domain/users/context.ts';
 import { UserAccount } from '../entities/users/user-account.entity.ts';
-import { ormSettings } from '../entities/orm-settings.ts';
+import { ormSettings } from '../workers/services.ts';
 import { testConfig, testLogger } from './support/context.ts';
 import { PASSWORD, uniqueEmail } from './support/users.ts';
 
@@ -17,7 +17,7 @@ describe('the last admin', () => {
 
   beforeAll(async () => {
     const url = new URL(testConfig().services.users.databaseUrl);
-    url.pathname = '/eventix_test_last_admin';
+    url.pathname = `${url.pathname}_last_admin`;
     await recreateDatabase(url.toString());
     const config = testConfig({ USERS_DATABASE_URL: url.toString() });
     orm = await openServiceOrm(ormSettings('users', config), { migrate: true });
@@ -28,13 +28,13 @@ describe('the last admin', () => {
   const admin = (tag: string) => createAccount(ctx, { email: uniqueEmail(tag), password: PASSWORD, name: tag, role: 'admin' });
   const activeAdmins = () => orm.em.fork().count(UserAccount, { role: 'admin', status: 'active' });
   const codeOf = (result: PromiseSettledResult<unknown>) =>
-    result.status === 'rejected' ? (result.reason instanceof HttpProblem ? result.reason.code : String(result.reason)) : 'done';
+    result.status === 'rejected' ? (result.reason instanceof DomainError ? result.reason.code : String(result.reason)) : 'done';
 
   it('cannot be demoted or deactivated', async () => {
     const only = await admin('only-admin');
     expect(await activeAdmins()).toBe(1);
-    await expect(changeRole(ctx, only.id, 'user')).rejects.toMatchObject({ status: 409, code: 'LAST_ADMIN' });
-    await expect(changeStatus(ctx, only.id, 'deactivated')).rejects.toMatchObject({ status: 409, code: 'LAST_ADMIN' });
+    await expect(changeRole(ctx, only.id, 'user')).rejects.toMatchObject({ kind: 'conflict', code: 'LAST_ADMIN' });
+    await expect(changeStatus(ctx, only.id, 'deactivated')).rejects.toMatchObject({ kind: 'conflict', code: 'LAST_ADMIN' });
     expect(await activeAdmins()).toBe(1);
     // With a second admin, the first may step down.
     await admin('second-admin');

@@ -4,30 +4,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { deadLetterQueue, queueName } from '../common/messaging/consumer.ts';
+import { deadLetterQueue, queueName } from '../common/messaging/queues.ts';
 import { buildEnvelope, type EventContract } from '../contracts/envelope.ts';
 import { bookingCancelledV1, bookingConfirmedV1 } from '../contracts/bookings.ts';
 import { eventPublishedV1, eventUpdatedV1 } from '../contracts/events.ts';
 import { paymentCapturedV1, paymentRefundedV1 } from '../contracts/payments.ts';
-import type { DomainDeps } from '../api/domain-apps.ts';
-import { openDomainDeps } from '../workers/domain-service.ts';
-import { testConfig, testLogger } from './support/context.ts';
+import type { OpenedDomainService } from '../workers/service-runtime.ts';
+import { openService, testConfig, testLogger } from './support/context.ts';
 import { caller } from './support/http.ts';
 import { mailTo, mailsTo } from './support/mail.ts';
 import { newCustomer } from './support/users.ts';
 import { until } from './support/wait.ts';
-import { createDomainApp } from '../api/domain-apps.ts';
 
 describe('facts between services', () => {
   const config = testConfig();
   const logger = testLogger();
-  const opened: Record<'users' | 'events' | 'bookings', { deps: DomainDeps; close(): Promise<void> }> = {} as never;
+  const opened = {} as Record<'users' | 'events' | 'bookings', OpenedDomainService>;
   let connection: ChannelModel;
   let channel: ConfirmChannel;
 
   beforeAll(async () => {
-    for (const service of ['users', 'events', 'bookings'] as const)
-      opened[service] = await openDomainDeps(service, config, logger, { migrate: false });
+    for (const service of ['users', 'events', 'bookings'] as const) opened[service] = await openService(service, config, logger);
     connection = await amqp.connect(config.rabbitmq.url);
     channel = await connection.createConfirmChannel();
   });
@@ -172,7 +169,7 @@ describe('facts between services', () => {
   });
 
   it('tells the customer about a confirmed booking: a notification and an email with the seats and the amount', async () => {
-    const users = caller(createDomainApp('users', opened.users.deps));
+    const users = caller(opened.users.app());
     const customer = await newCustomer(users, 'notified');
     const bookingId = randomUUID();
     const confirmed = await deliver(

@@ -6,7 +6,7 @@ import { enqueueEvent, OutboxRelay } from '../common/messaging/outbox.ts';
 import { connectRabbit, type Rabbit } from '../common/messaging/rabbitmq.ts';
 import { parseEnvelope } from '../contracts/envelope.ts';
 import { userRegisteredV1 } from '../contracts/users.ts';
-import { ormSettings } from '../entities/orm-settings.ts';
+import { ormSettings } from '../workers/services.ts';
 import { testConfig, testLogger } from './support/context.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 import { until } from './support/wait.ts';

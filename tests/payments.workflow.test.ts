@@ -11,7 +11,7 @@ import { installTemporalRuntime } from '../common/temporal/runtime.ts';
 import { connectTemporal, type Temporal } from '../common/temporal/temporal.ts';
 import { paymentsContext } from '../domain/payments/gateways/registry.ts';
 import type { TestGateway } from '../domain/payments/gateways/test-gateway.ts';
-import { ormSettings } from '../entities/orm-settings.ts';
+import { ormSettings } from '../workers/services.ts';
 import { testConfig, testLogger } from './support/context.ts';
 import type { chargeOnce } from './workflows/charge.workflow.ts';
 

@@ -4,19 +4,19 @@ import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { SERVICE_NAMES } from '../common/config.ts';
-import { openServiceOrm, type Orm } from '../common/db/orm.ts';
 import { installTemporalRuntime } from '../common/temporal/runtime.ts';
-import { ormSettings } from '../entities/orm-settings.ts';
-import { createServiceWorker } from '../workers/service-workers.ts';
+import { workerActivities, type OpenedDomainService } from '../workers/service-runtime.ts';
+import { SERVICES } from '../workers/services.ts';
+import { createServiceWorker } from '../workers/temporal-worker.ts';
 import { platformCheckWorkflow } from '../workflows/platform-check.workflow.ts';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
-import { testConfig, testLogger, workflowBundle } from './support/context.ts';
+import { openService, testConfig, testLogger, testTracing, workflowBundle } from './support/context.ts';
 
 const HISTORY_FILE = new URL('./histories/platform-check.completed.json', import.meta.url);
 
 describe('platform check workflow', () => {
   const config = testConfig();
-  const orms: Orm[] = [];
+  const services: OpenedDomainService[] = [];
   const workers: Worker[] = [];
   const runs: Promise<void>[] = [];
   let nativeConnection: NativeConnection;
@@ -27,12 +27,14 @@ describe('platform check workflow', () => {
     nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
     connection = await Connection.connect({ address: config.temporal.address });
     for (const service of SERVICE_NAMES) {
-      const orm = await openServiceOrm(ormSettings(service, config), { migrate: false });
-      orms.push(orm);
+      const opened = await openService(service, config, testLogger());
+      services.push(opened);
       const worker = await createServiceWorker({
         service,
-        orm,
-        config,
+        taskQueue: SERVICES[service].taskQueue,
+        activities: workerActivities(opened),
+        workflows: SERVICES[service].workflows,
+        tracing: testTracing(),
         connection: nativeConnection,
         namespace: 'default',
         workflowBundle: workflowBundle(),
@@ -45,7 +47,7 @@ describe('platform check workflow', () => {
   afterAll(async () => {
     for (const worker of workers) worker.shutdown();
     await Promise.all(runs);
-    await Promise.all(orms.map((orm) => orm.close()));
+    await Promise.all(services.map((opened) => opened.close()));
     await connection?.close();
     await nativeConnection?.close();
   });
@@ -58,7 +60,9 @@ describe('platform check workflow', () => {
       workflowExecutionTimeout: '30 seconds',
     });
     const result = await handle.result();
-    expect(result.services.map((s) => [s.service, s.database])).toEqual(SERVICE_NAMES.map((s) => [s, `eventix_test_${s}`]));
+    expect(result.services.map((s) => [s.service, s.database])).toEqual(
+      SERVICE_NAMES.map((s) => [s, new URL(config.services[s].databaseUrl).pathname.slice(1)]),
+    );
     // `RECORD_HISTORIES=1 npm run test:unit` refreshes the history that the replay test guards.
     if (process.env.RECORD_HISTORIES) writeFileSync(HISTORY_FILE, historyToJSON(await handle.fetchHistory()));
   });

@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { createEventsActivities } from '../activities/events.activities.ts';
-import { HttpProblem } from '../common/http/problem.ts';
+import { DomainError } from '../common/errors/domain-error.ts';
 import { openServiceOrm, type Orm } from '../common/db/orm.ts';
 import { availability, confirmSeats, holdSeats, releaseSeats, returnSeats, seatMap, type HoldRequest } from '../domain/events/seats.ts';
-import { ormSettings } from '../entities/orm-settings.ts';
+import { ormSettings } from '../workers/services.ts';
 import { testConfig } from './support/context.ts';
 import { eventOnSale, eventsCtx } from './support/events.ts';
 import { codeOf } from './support/problems.ts';
@@ -53,8 +53,8 @@ describe('the seat inventory', () => {
     const won = new Map<string, string>(); // seat → hold
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.status === 'rejected') {
-        expect(outcome.reason).toBeInstanceOf(HttpProblem);
-        expect((outcome.reason as HttpProblem).code).toBe('SEATS_UNAVAILABLE');
+        expect(outcome.reason).toBeInstanceOf(DomainError);
+        expect((outcome.reason as DomainError).code).toBe('SEATS_UNAVAILABLE');
         continue;
       }
       const wanted = attempts[i]!.selection;

@@ -1,13 +1,14 @@
 // The users service: accounts, sessions with rotating refresh tokens, profile, preferences, notifications, admin tools.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { createDomainApp, usersContext, type DomainDeps } from '../api/domain-apps.ts';
 import { startGateway } from '../api/gateway/gateway.server.ts';
 import { GATEWAY_PROOF_HEADER } from '../common/http/client-address.ts';
 import { UserAccount } from '../entities/users/user-account.entity.ts';
 import { addNotification } from '../domain/users/profile.ts';
-import { openDomainDeps, startDomainService, type DomainServiceHandle } from '../workers/domain-service.ts';
-import { testConfig, testLogger } from './support/context.ts';
+import { loadSigningKeys } from '../common/auth/keys.ts';
+import type { DomainServiceHandle, OpenedDomainService } from '../workers/service-runtime.ts';
+import { usersContext } from '../workers/users.service.ts';
+import { openService, startService, testConfig, testLogger } from './support/context.ts';
 import { caller, type Caller } from './support/http.ts';
 import { ADMIN, PASSWORD, newCustomer, signIn, uniqueEmail } from './support/users.ts';
 
@@ -16,13 +17,13 @@ describe('the users service', () => {
   const config = testConfig({ SERVICE_MODE: 'api' });
   let service: DomainServiceHandle;
   let call: Caller;
-  let opened: { deps: DomainDeps; close(): Promise<void> };
+  let opened: OpenedDomainService;
   let adminToken: string;
 
   beforeAll(async () => {
-    service = await startDomainService('users', config, logger);
+    service = await startService('users', config, logger);
     call = caller(`http://127.0.0.1:${service.port}`);
-    opened = await openDomainDeps('users', config, logger, { migrate: false });
+    opened = await openService('users', config, logger);
     adminToken = (await signIn(call, ADMIN.email, ADMIN.password)).accessToken;
   });
 
@@ -317,8 +318,9 @@ describe('the users service', () => {
 
     it('stops production from starting with the well-known password', async () => {
       const { ensureDefaultAdmin } = await import('../domain/users/accounts.ts');
-      await expect(ensureDefaultAdmin(usersContext(opened.deps), 'production')).rejects.toThrow(/ADMIN_PASSWORD/);
-      await expect(ensureDefaultAdmin(usersContext(opened.deps), 'development')).resolves.toBeUndefined();
+      const ctx = usersContext({ ...opened.deps, keys: await loadSigningKeys(config) });
+      await expect(ensureDefaultAdmin(ctx, 'production')).rejects.toThrow(/ADMIN_PASSWORD/);
+      await expect(ensureDefaultAdmin(ctx, 'development')).resolves.toBeUndefined();
     });
   });
 
@@ -332,10 +334,13 @@ describe('the users service', () => {
     const secret = limited.auth.gatewaySecret!;
     const viaGatewayFrom = (ip: string) => ({ [GATEWAY_PROOF_HEADER]: secret, 'x-forwarded-for': ip });
     let limitedCall: Caller;
+    let limitedService: OpenedDomainService;
 
-    beforeAll(() => {
-      limitedCall = caller(createDomainApp('users', { ...opened.deps, config: limited }));
+    beforeAll(async () => {
+      limitedService = await openService('users', limited, logger);
+      limitedCall = caller(limitedService.app());
     });
+    afterAll(async () => limitedService?.close());
 
     it('limits attempts per client address, with Retry-After', async () => {
       const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}:${Date.now()}`;

@@ -3,21 +3,19 @@ import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporal
 import type { BookingsActivities } from '../activities/bookings.activities.ts';
 import type { EventsActivities } from '../activities/events.activities.ts';
 import type { PaymentsActivities } from '../activities/payments.activities.ts';
+import { BOOKKEEPING_ACTIVITIES, PAYMENT_ACTIVITIES, SEAT_ACTIVITIES } from './activity-options.ts';
 import type { CancellationInput, CancellationResult } from './booking-types.ts';
-import { TASK_QUEUES } from './task-queues.ts';
+import { BOOKING_STATUS } from './search-attributes.ts';
 
-const retry = { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' };
-const events = proxyActivities<EventsActivities>({ taskQueue: TASK_QUEUES.events, startToCloseTimeout: '10 seconds', retry });
-const payments = proxyActivities<PaymentsActivities>({ taskQueue: TASK_QUEUES.payments, startToCloseTimeout: '30 seconds', retry });
-const bookings = proxyActivities<BookingsActivities>({ taskQueue: TASK_QUEUES.bookings, startToCloseTimeout: '10 seconds', retry });
+const events = proxyActivities<EventsActivities>(SEAT_ACTIVITIES);
+const payments = proxyActivities<PaymentsActivities>(PAYMENT_ACTIVITIES);
+const bookings = proxyActivities<BookingsActivities>(BOOKKEEPING_ACTIVITIES);
 
 export async function bookingCancellationWorkflow(input: CancellationInput): Promise<CancellationResult> {
   const workflowId = workflowInfo().workflowId;
   let seq = 0;
   const record = (to: 'CONFIRMED' | 'CANCELLED' | 'REFUNDED', reason: string, extra: { refundedMinor?: number } = {}) => {
-    upsertSearchAttributes([{ key: { name: 'BookingStatus', type: 'KEYWORD' }, value: to }] as Parameters<
-      typeof upsertSearchAttributes
-    >[0]);
+    upsertSearchAttributes([{ key: BOOKING_STATUS, value: to }]);
     return bookings.recordTransition({
       bookingId: input.bookingId,
       source: 'cancellation',

@@ -1,6 +1,7 @@
 // What the booking workflows, their updates and their callers exchange.
 import type { BookedSeat, BookingStatus } from '../entities/bookings/booking.entity.ts';
 import type { SeatSelection } from '../domain/events/seats.ts';
+import type { DomainErrorKind } from '../common/errors/domain-error.ts';
 
 export type { BookingStatus, BookedSeat, SeatSelection };
 
@@ -28,8 +29,16 @@ export interface BookingView {
   failureCode: string | null;
 }
 
-export type HoldAnswer =
-  { ok: true; booking: BookingView } | { ok: false; code: string; message: string; seatIds: string[]; booking: BookingView };
+/** Why a hold or a payment was refused: the stable code and its kind, which the route turns into its HTTP answer. */
+export interface Refused {
+  ok: false;
+  code: string;
+  kind: DomainErrorKind;
+  message: string;
+  booking: BookingView;
+}
+
+export type HoldAnswer = { ok: true; booking: BookingView } | (Refused & { seatIds: string[] });
 
 export interface PayRequest {
   customerId: string;
@@ -37,7 +46,7 @@ export interface PayRequest {
   paymentMethod: string;
 }
 
-export type PayAnswer = { ok: true; booking: BookingView } | { ok: false; code: string; message: string; booking: BookingView };
+export type PayAnswer = { ok: true; booking: BookingView } | Refused;
 
 export interface CancelRequest {
   /** Who asked: `customer:<id>`, `admin:<id>` or `event-cancellation`. */

@@ -2,16 +2,13 @@
 // the progress in the workflow's current details in the Temporal UI.
 import { executeChild, getExternalWorkflowHandle, proxyActivities, setCurrentDetails, sleep } from '@temporalio/workflow';
 import type { BookingsActivities } from '../activities/bookings.activities.ts';
+import { EVENT_BOOKINGS_ACTIVITIES } from './activity-options.ts';
 import { bookingCancellationWorkflow } from './booking-cancellation.workflow.ts';
+import { bookingCancellationWorkflowId, bookingWorkflowId, cancelSignal } from './booking-messages.ts';
 import type { EventCancellationInput, EventCancellationResult } from './booking-types.ts';
-import { cancelSignal } from './booking.workflow.ts';
 import { TASK_QUEUES } from './task-queues.ts';
 
-const bookings = proxyActivities<BookingsActivities>({
-  taskQueue: TASK_QUEUES.bookings,
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
-});
+const bookings = proxyActivities<BookingsActivities>(EVENT_BOOKINGS_ACTIVITIES);
 
 export async function eventCancellationWorkflow(input: EventCancellationInput): Promise<EventCancellationResult> {
   const result: EventCancellationResult = { eventId: input.eventId, holdsCancelled: 0, bookingsRefunded: 0 };
@@ -31,7 +28,7 @@ export async function eventCancellationWorkflow(input: EventCancellationInput): 
     progress(`pass ${pass}: ${open.length} holds, ${confirmed.length} bookings to refund, ${paying.length} in flight`);
 
     for (const booking of open) {
-      await getExternalWorkflowHandle(`booking-${booking.bookingId}`)
+      await getExternalWorkflowHandle(bookingWorkflowId(booking.bookingId))
         .signal(cancelSignal, { actor: 'event-cancellation', reason: `event cancelled: ${input.reason}` })
         .catch(() => undefined); // already finished
       signalled.add(booking.bookingId);
@@ -43,7 +40,7 @@ export async function eventCancellationWorkflow(input: EventCancellationInput): 
         confirmed.slice(i, i + input.parallelism).map(async (booking) => {
           try {
             await executeChild(bookingCancellationWorkflow, {
-              workflowId: `booking-cancellation-${booking.bookingId}`,
+              workflowId: bookingCancellationWorkflowId(booking.bookingId),
               taskQueue: TASK_QUEUES.bookings,
               workflowIdReusePolicy: 'REJECT_DUPLICATE',
               args: [

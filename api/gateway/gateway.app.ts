@@ -1,6 +1,7 @@
 // The gateway: one entry point that routes /api/v1/* to the owning service, aggregates /health and shows every API in /docs.
 import { Hono } from 'hono';
 import { SERVICE_NAMES, type Config, type ServiceName } from '../../common/config.ts';
+import { isServiceName } from '../../common/service-directory.ts';
 import { mountDocs } from '../../common/http/docs.ts';
 import { HttpProblem, problemResponse } from '../../common/http/problem.ts';
 import { bearerToken } from '../../common/auth/middleware.ts';
@@ -11,11 +12,11 @@ import { accessLog } from '../../common/http/access-log.ts';
 import { requestId, type RequestIdVariables } from '../../common/http/request-id.ts';
 import type { Logger } from '../../common/logger.ts';
 import { platformHealth } from './health.ts';
-import { createMetrics, httpMetrics, metricsText } from '../../common/observability/metrics.ts';
+import { createMetrics, httpMetrics, metricsText, type Metrics } from '../../common/observability/metrics.ts';
 import { recordFailure, traceRequests } from '../../common/observability/tracing.ts';
 import { proxyRequest } from './proxy.ts';
 import { API_PREFIX, ROUTE_TABLE, prefixesOf } from './routes.ts';
-import { UpstreamPool } from './upstream-pool.ts';
+import { UpstreamPool } from '../../common/http/upstream-pool.ts';
 
 export interface GatewayDeps {
   config: Config;
@@ -38,6 +39,15 @@ export interface Gateway {
 }
 
 type OpenApiDoc = { paths?: Record<string, unknown>; servers?: unknown[]; [key: string]: unknown };
+type GatewayApp = Gateway['app'];
+
+/** What the gateway's routes are built from. */
+interface GatewayParts {
+  config: Config;
+  logger: Logger;
+  pools: Record<ServiceName, UpstreamPool>;
+  doFetch: typeof fetch;
+}
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps;
@@ -50,9 +60,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const verifier =
     deps.verifier ??
     verifierFor(config.auth, remoteKeys({ urls: config.services.users.urls, logger, fetch: doFetch }), (sid) => revoked.has(sid));
-  const app = new Hono<{ Variables: RequestIdVariables }>();
+  const parts: GatewayParts = { config, logger, pools, doFetch };
+  const app: GatewayApp = new Hono();
 
   const metrics = createMetrics('gateway');
+  useGatewayMiddleware(app, logger, metrics);
+  mountOperations(app, parts, metrics);
+  mountServiceDocs(app, parts);
+  mountApi(app, parts, { verifier, gatewaySecret: deps.gatewaySecret });
+  return { app, pools, revoked, checkInstances: () => checkInstances(parts) };
+}
+
+function useGatewayMiddleware(app: GatewayApp, logger: Logger, metrics: Metrics): void {
   // Spans of forwarded requests are named by resource ("POST /api/v1/bookings"), not by the catch-all route; the
   // gateway starts its own trace and only links the one a client may have sent.
   app.use(
@@ -74,26 +93,30 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return problemResponse(c, 502, 'BAD_GATEWAY', 'The gateway could not complete the request.');
   });
   app.notFound((c) => problemResponse(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
+}
 
+function mountOperations(app: GatewayApp, parts: GatewayParts, metrics: Metrics): void {
   app.get('/metrics', async (c) => {
     const text = await metricsText(metrics);
     return c.text(text.body, 200, { 'content-type': text.contentType });
   });
 
   app.get('/health', async (c) => {
-    const health = await platformHealth(pools, config.readyCheckTimeoutMs + 1_000, doFetch);
+    const health = await platformHealth(parts.pools, parts.config.readyCheckTimeoutMs + 1_000, parts.doFetch);
     return c.json(health, health.status === 'ok' ? 200 : 503);
   });
+}
 
+function mountServiceDocs(app: GatewayApp, parts: GatewayParts): void {
   // Each service's public OpenAPI document as seen through the gateway: only its /api/v1 routes, served from /api/v1.
   app.get('/docs/:service/openapi.json', async (c) => {
-    const service = c.req.param('service') as ServiceName;
-    if (!SERVICE_NAMES.includes(service)) return problemResponse(c, 404, 'NOT_FOUND', `No service named ${service}.`);
+    const service = c.req.param('service');
+    if (!isServiceName(service)) return problemResponse(c, 404, 'NOT_FOUND', `No service named ${service}.`);
     const upstream = await proxyRequest(c, {
-      pool: pools[service],
+      pool: parts.pools[service],
       target: '/openapi.json',
-      timeoutMs: config.gateway.upstreamTimeoutMs,
-      fetch: doFetch,
+      timeoutMs: parts.config.gateway.upstreamTimeoutMs,
+      fetch: parts.doFetch,
     });
     if (!upstream.ok) return upstream;
     const doc = (await upstream.json()) as OpenApiDoc;
@@ -104,11 +127,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return c.json({ ...doc, servers: [{ url: API_PREFIX, description: 'Eventix gateway' }], paths });
   });
   mountDocs(app, 'Eventix API', { urls: SERVICE_NAMES.map((s) => ({ name: s, url: `/docs/${s}/openapi.json` })) });
+}
 
+function mountApi(app: GatewayApp, parts: GatewayParts, auth: { verifier: TokenVerifier; gatewaySecret: string }): void {
+  const { pools, config, doFetch } = parts;
   // The client's address as the gateway saw it, vouched for with the shared secret (a client's own X-Forwarded-For is dropped).
   const forwarded = (c: Parameters<typeof socketAddress>[0]) => ({
     [FORWARDED_FOR_HEADER]: socketAddress(c) ?? 'unknown',
-    [GATEWAY_PROOF_HEADER]: deps.gatewaySecret,
+    [GATEWAY_PROOF_HEADER]: auth.gatewaySecret,
   });
 
   app.get('/.well-known/jwks.json', (c) =>
@@ -118,7 +144,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   // A request that carries a token must carry a valid one; the service checks it again and decides what needs one.
   app.use(`${API_PREFIX}/*`, async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
-    if (token !== undefined) await verifier.verify(token);
+    if (token !== undefined) await auth.verifier.verify(token);
     await next();
   });
 
@@ -136,29 +162,28 @@ export function createGateway(deps: GatewayDeps): Gateway {
       headers: forwarded(c),
     });
   });
+}
 
-  async function checkInstances(): Promise<void> {
-    await Promise.all(
-      Object.values(pools).flatMap((pool) =>
-        pool.snapshot().map(async ({ url, healthy }) => {
-          let failure: string | undefined;
-          try {
-            const res = await doFetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
-            if (!res.ok) failure = `health answered ${res.status}`;
-          } catch (err) {
-            failure = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-          }
-          if (failure === undefined && !healthy) {
-            pool.markUp(url);
-            logger.info({ service: pool.service, url }, 'upstream instance back in rotation');
-          } else if (failure !== undefined && healthy) {
-            pool.markDown(url, failure);
-            logger.warn({ service: pool.service, url, reason: failure }, 'upstream instance out of rotation');
-          }
-        }),
-      ),
-    );
-  }
-
-  return { app, pools, revoked, checkInstances };
+/** Probes every instance's /health: a failing one leaves the rotation, a recovered one comes back. */
+async function checkInstances({ pools, doFetch, logger }: GatewayParts): Promise<void> {
+  await Promise.all(
+    Object.values(pools).flatMap((pool) =>
+      pool.snapshot().map(async ({ url, healthy }) => {
+        let failure: string | undefined;
+        try {
+          const res = await doFetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+          if (!res.ok) failure = `health answered ${res.status}`;
+        } catch (err) {
+          failure = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+        }
+        if (failure === undefined && !healthy) {
+          pool.markUp(url);
+          logger.info({ service: pool.service, url }, 'upstream instance back in rotation');
+        } else if (failure !== undefined && healthy) {
+          pool.markDown(url, failure);
+          logger.warn({ service: pool.service, url, reason: failure }, 'upstream instance out of rotation');
+        }
+      }),
+    ),
+  );
 }

@@ -4,12 +4,10 @@ import { listen } from '../../common/http/listen.ts';
 import type { Logger } from '../../common/logger.ts';
 import { connectRabbit } from '../../common/messaging/rabbitmq.ts';
 import { gatewaySecret } from '../../common/secrets.ts';
-import { installTracing } from '../../common/observability/tracing.ts';
 import { createGateway } from './gateway.app.ts';
 import { RevokedSessions, fetchRevocations, subscribeRevocations } from './revocations.ts';
 
 export async function startGateway(config: Config, logger: Logger) {
-  installTracing('gateway', config);
   const secret = await gatewaySecret(config);
   const revoked = new RevokedSessions();
   let stopped = false;

@@ -1,7 +1,7 @@
 // The gateway's view of the platform: every instance's /ready, and PostgreSQL, RabbitMQ and Temporal as the services see them.
 import { SERVICE_NAMES, type ServiceName } from '../../common/config.ts';
 import type { Readiness } from '../../common/http/readiness.ts';
-import type { UpstreamPool } from './upstream-pool.ts';
+import type { UpstreamPool } from '../../common/http/upstream-pool.ts';
 
 type Status = 'ok' | 'down';
 

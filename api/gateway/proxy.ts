@@ -4,7 +4,7 @@ import { problemResponse } from '../../common/http/problem.ts';
 import { REQUEST_ID_HEADER } from '../../common/http/request-id.ts';
 import { FORWARDED_FOR_HEADER, GATEWAY_PROOF_HEADER } from '../../common/http/client-address.ts';
 import { traceHeaders } from '../../common/observability/tracing.ts';
-import type { UpstreamPool } from './upstream-pool.ts';
+import type { UpstreamPool } from '../../common/http/upstream-pool.ts';
 
 const HOP_BY_HOP = [
   'connection',

@@ -1,10 +1,11 @@
 // Sessions the gateway refuses: learned from session.revoked on RabbitMQ, and from the users service when (re)connecting.
 import type { ChannelModel } from 'amqplib';
+import { RevocationsSchema } from '../../common/auth/session-status.ts';
 import { GATEWAY_PROOF_HEADER } from '../../common/http/client-address.ts';
+import { createServiceClient } from '../../common/http/service-client.ts';
 import type { Logger } from '../../common/logger.ts';
-import { parseEnvelope } from '../../contracts/envelope.ts';
+import { on } from '../../common/messaging/fact-handler.ts';
 import { sessionRevokedV1 } from '../../contracts/users.ts';
-import { RevocationsSchema } from '../users/schemas.ts';
 
 /** Revoked session ids, each kept until no access token of that session can still be valid. */
 export class RevokedSessions {
@@ -33,31 +34,19 @@ export class RevokedSessions {
   }
 }
 
-
-/** Asks the users service for the revocations still in force; tries each instance once. */
+/** Asks the users service for the revocations still in force; throws UpstreamUnavailable when no instance answers. */
 export async function fetchRevocations(options: {
   urls: string[];
   secret: string;
   revoked: RevokedSessions;
   fetch?: typeof fetch;
 }): Promise<number> {
-  const doFetch = options.fetch ?? fetch;
-  const failures: string[] = [];
-  for (const base of options.urls) {
-    try {
-      const res = await doFetch(`${base}/internal/revoked-sessions`, {
-        headers: { [GATEWAY_PROOF_HEADER]: options.secret },
-        signal: AbortSignal.timeout(5_000),
-      });
-      if (!res.ok) throw new Error(`answered ${res.status}`);
-      const { items } = RevocationsSchema.parse(await res.json());
-      for (const item of items) options.revoked.add(item.sessionId, new Date(item.tokensValidUntil));
-      return items.length;
-    } catch (err) {
-      failures.push(`${base}: ${(err as Error).message}`);
-    }
-  }
-  throw new Error(`revoked sessions could not be fetched (${failures.join('; ')})`);
+  const users = createServiceClient({ service: 'users', instances: options.urls, fetch: options.fetch });
+  const { items } = await users.getJson('/internal/revoked-sessions', RevocationsSchema, {
+    headers: { [GATEWAY_PROOF_HEADER]: options.secret },
+  });
+  for (const item of items) options.revoked.add(item.sessionId, new Date(item.tokensValidUntil));
+  return items.length;
 }
 
 /**
@@ -71,16 +60,18 @@ export function subscribeRevocations(options: {
   onSubscribed: () => void;
 }): (model: ChannelModel) => Promise<void> {
   const { revoked, logger } = options;
+  const revocation = on(sessionRevokedV1, (sessions: RevokedSessions, { data }) => {
+    sessions.add(data.sessionId, new Date(data.tokensValidUntil));
+  });
   return async (model) => {
     const channel = await model.createChannel();
     await channel.prefetch(200);
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-    await channel.bindQueue(queue, options.exchange, sessionRevokedV1.routingKey);
+    await channel.bindQueue(queue, options.exchange, revocation.contract.routingKey);
     await channel.consume(queue, (message) => {
       if (!message) return;
       try {
-        const { data } = parseEnvelope(sessionRevokedV1, JSON.parse(message.content.toString('utf8')));
-        revoked.add(data.sessionId, new Date(data.tokensValidUntil));
+        revocation.read(JSON.parse(message.content.toString('utf8'))).apply(revoked);
         channel.ack(message);
       } catch (err) {
         logger.error({ err, messageId: message.properties.messageId }, 'unreadable session.revoked message dropped');

@@ -1,5 +1,6 @@
 // Request and response bodies of the users service, declared once for validation and OpenAPI.
 import { z } from '@hono/zod-openapi';
+import { RevocationsSchema as Revocations, SessionStatusSchema as SessionStatus } from '../../common/auth/session-status.ts';
 import { ROLES } from '../../common/auth/verify.ts';
 import { PageQuerySchema, pageOf } from '../../common/http/pagination.ts';
 import { NOTIFICATION_KINDS } from '../../entities/users/preference.entity.ts';
@@ -150,12 +151,11 @@ export const UserQuerySchema = PageQuerySchema.extend({
 export const NewUserSchema = RegisterSchema.extend({ role: z.enum(ROLES).default('user') }).openapi('NewUser');
 export const RoleChangeSchema = z.object({ role: z.enum(ROLES) }).openapi('RoleChange');
 
-export const RevocationsSchema = z
-  .object({ items: z.array(z.object({ sessionId: z.uuid(), tokensValidUntil: z.iso.datetime() })) })
-  .openapi('Revocations');
+// The internal answers are read by other processes too, so their shapes live in common/auth; here they gain their docs.
+export const RevocationsSchema = Revocations.openapi('Revocations');
 
-export const SessionStatusSchema = z
-  .object({ sessionId: z.uuid(), open: z.boolean().openapi({ description: 'False once ended (logout, revocation, reuse) or expired' }) })
-  .openapi('SessionStatus');
+export const SessionStatusSchema = SessionStatus.extend({
+  open: SessionStatus.shape.open.openapi({ description: 'False once ended (logout, revocation, reuse) or expired' }),
+}).openapi('SessionStatus');
 
 export { IdParamSchema } from '../../common/http/openapi.ts';

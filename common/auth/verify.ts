@@ -3,6 +3,7 @@ import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONW
 import { z } from 'zod';
 import type { AuthConfig } from '../config.ts';
 import { HttpProblem } from '../http/problem.ts';
+import { createServiceClient, UpstreamUnavailable } from '../http/service-client.ts';
 import type { Logger } from '../logger.ts';
 import { TOKEN_ALGORITHMS } from './keys.ts';
 
@@ -118,30 +119,21 @@ const JwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid
 
 /** The users service's published keys: cached, fetched again on an unknown kid (at most once per cooldown). */
 export function remoteKeys(options: RemoteKeysOptions): JWTVerifyGetKey {
-  const doFetch = options.fetch ?? fetch;
   const cooldownMs = options.refetchCooldownMs ?? 5_000;
   const maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
+  const users = createServiceClient({ service: 'users', instances: options.urls, fetch: options.fetch });
   let cached: { keySet: JWTVerifyGetKey; fetchedAt: number } | undefined;
   let inFlight: Promise<void> | undefined;
-  let start = 0;
 
   async function fetchOnce(): Promise<void> {
-    const failures: string[] = [];
-    for (let i = 0; i < options.urls.length; i++) {
-      const base = options.urls[(start + i) % options.urls.length]!;
-      try {
-        const res = await doFetch(`${base}/.well-known/jwks.json`, { signal: AbortSignal.timeout(3_000) });
-        if (!res.ok) throw new Error(`answered ${res.status}`);
-        const jwks = JwksSchema.parse(await res.json()) as JSONWebKeySet;
-        cached = { keySet: createLocalJWKSet(jwks), fetchedAt: Date.now() };
-        start = (start + i) % options.urls.length;
-        return;
-      } catch (err) {
-        failures.push(`${base}: ${(err as Error).message}`);
-      }
+    try {
+      const jwks = (await users.getJson('/.well-known/jwks.json', JwksSchema)) as JSONWebKeySet;
+      cached = { keySet: createLocalJWKSet(jwks), fetchedAt: Date.now() };
+    } catch (err) {
+      if (!(err instanceof UpstreamUnavailable)) throw err;
+      options.logger?.warn({ failures: err.failures }, 'token keys could not be fetched from the users service');
+      throw new KeysUnavailableError(`token keys unavailable (${err.message})`);
     }
-    options.logger?.warn({ failures }, 'token keys could not be fetched from the users service');
-    throw new KeysUnavailableError(`token keys unavailable (${failures.join('; ')})`);
   }
 
   function refresh(): Promise<void> {

@@ -1,6 +1,6 @@
 // Cursor pagination for every list: `?limit=&cursor=` in, `{ items, nextCursor }` out.
 import { z } from '@hono/zod-openapi';
-import { HttpProblem } from './problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1 to 100, default 20)' }),
@@ -20,9 +20,10 @@ export function encodeCursor(keys: readonly (string | number)[]): string {
 }
 
 function badCursor(): never {
-  throw new HttpProblem(422, 'VALIDATION_FAILED', 'The request is not valid.', [
-    { field: 'cursor', message: 'is not a cursor this list gave out' },
-  ]);
+  // Domain list functions decode cursors, so a bad one is refused in the domain's words.
+  throw new DomainError('invalid', 'VALIDATION_FAILED', 'The request is not valid.', {
+    errors: [{ field: 'cursor', message: 'is not a cursor this list gave out' }],
+  });
 }
 
 export function decodeCursor(cursor: string, arity: number): (string | number)[] {

@@ -38,7 +38,10 @@ const TITLES: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-/** A domain or HTTP error with a stable code; thrown anywhere, rendered by the app's onError. */
+/**
+ * A refusal of the HTTP layer itself (authentication, a route-level check, the gateway) with a stable code, rendered by
+ * the app's onError. Domain code throws a DomainError instead and leaves the status to the app.
+ */
 export class HttpProblem extends Error {
   readonly status: ContentfulStatusCode;
   readonly code: string;

@@ -1,6 +1,9 @@
 // The Hono app every domain service starts from: request ids, problem+json errors, /health, /ready, OpenAPI and /docs.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError, type DomainErrorKind } from '../errors/domain-error.ts';
 import type { Logger } from '../logger.ts';
 import { mountDocs } from './docs.ts';
 import { HttpProblem, ProblemSchema, fieldErrors, problemResponse } from './problem.ts';
@@ -56,6 +59,26 @@ const readyRoute = createRoute({
   },
 });
 
+/** What each kind of domain refusal answers over HTTP: the one place a kind becomes a status. */
+const STATUS_OF_KIND: Record<DomainErrorKind, ContentfulStatusCode> = {
+  invalid: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  declined: 402,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** A domain error as problem+json: its kind's status, its code and message, its field errors and Retry-After. */
+function domainProblemResponse(c: Context, err: DomainError): Response {
+  const { errors, retryAfterSeconds } = err.details;
+  const res = problemResponse(c, STATUS_OF_KIND[err.kind], err.code, err.message, errors ? { errors } : {});
+  if (retryAfterSeconds !== undefined) res.headers.set('retry-after', String(retryAfterSeconds));
+  return res;
+}
+
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const { logger } = options;
   const app = new OpenAPIHono<AppEnv>({
@@ -73,6 +96,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   if (options.metrics) app.use(httpMetrics(options.metrics));
   app.use(accessLog(logger));
   app.onError((err, c) => {
+    if (err instanceof DomainError) return domainProblemResponse(c, err);
     if (err instanceof HttpProblem) {
       const res = problemResponse(c, err.status, err.code, err.message, err.errors ? { errors: err.errors } : {});
       for (const [name, value] of Object.entries(err.headers)) res.headers.set(name, value);

@@ -4,18 +4,18 @@
 // cannot be read goes to the dead-letter queue at once. Neither blocks the messages behind it.
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parseEnvelope, type Envelope, type EventContract } from '../../contracts/envelope.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { extractTraceContext, inSpan, recordFailure, SERVICE_ATTRIBUTE, SpanKind } from '../observability/tracing.ts';
+import type { FactHandler, ReadFact } from './fact-handler.ts';
+import { deadLetterExchange, deadLetterQueue, queueName } from './queues.ts';
 
 export interface Subscription {
   /** What the queue is for, e.g. "event-catalog"; with the service it names the queue and the inbox. */
   purpose: string;
-  contracts: EventContract[];
-  /** Applies one fact inside the transaction that also records it in the inbox. */
-  handle(em: EntityManager, envelope: Envelope, contract: EventContract): Promise<void>;
+  /** One per contract the queue is bound to; each applies its fact inside the transaction that records it in the inbox. */
+  handlers: FactHandler<EntityManager>[];
 }
 
 export interface ConsumerOptions {
@@ -29,13 +29,6 @@ export interface ConsumerOptions {
   deliveryLimit?: number;
   metrics?: Metrics;
 }
-
-export function queueName(exchange: string, service: string, purpose: string): string {
-  return `${exchange}.${service}.${purpose}`;
-}
-
-export const deadLetterExchange = (exchange: string) => `${exchange}.dead-letter`;
-export const deadLetterQueue = (queue: string) => `${queue}.dead-letter`;
 
 /** Declares the queues and starts consuming; give it to connectRabbit's onConnect so it runs again after a reconnect. */
 export function consumerSetup(options: ConsumerOptions): (model: ChannelModel) => Promise<void> {
@@ -60,7 +53,7 @@ export function consumerSetup(options: ConsumerOptions): (model: ChannelModel) =
           'x-dead-letter-routing-key': queue,
         },
       });
-      for (const contract of subscription.contracts) await channel.bindQueue(queue, exchange, contract.routingKey);
+      for (const { contract } of subscription.handlers) await channel.bindQueue(queue, exchange, contract.routingKey);
       await channel.prefetch(options.prefetch ?? 20);
       await channel.consume(queue, (message) => {
         if (message) void traced(options.service, queue, message, () => deliver(options, subscription, channel, queue, message));
@@ -98,11 +91,11 @@ async function deliver(
 ): Promise<void> {
   const { logger, metrics } = options;
   if (message.fields.redelivered) metrics?.redelivered.inc({ queue });
-  const contract = subscription.contracts.find((c) => c.routingKey === message.fields.routingKey);
-  let envelope: Envelope;
+  const handler = subscription.handlers.find((h) => h.contract.routingKey === message.fields.routingKey);
+  let fact: ReadFact<EntityManager>;
   try {
-    if (!contract) throw new Error(`no contract for routing key ${message.fields.routingKey}`);
-    envelope = parseEnvelope(contract, JSON.parse(message.content.toString('utf8')));
+    if (!handler) throw new Error(`no contract for routing key ${message.fields.routingKey}`);
+    fact = handler.read(JSON.parse(message.content.toString('utf8')));
   } catch (err) {
     recordFailure(err);
     logger.error({ err, queue, messageId: message.properties.messageId }, 'unreadable message sent to the dead-letter queue');
@@ -111,6 +104,7 @@ async function deliver(
     return;
   }
   const inbox = `${options.service}.${subscription.purpose}`;
+  const { envelope } = fact;
   try {
     await options.orm.em.fork().transactional(async (em) => {
       const fresh = await em.execute(
@@ -118,7 +112,7 @@ async function deliver(
         [inbox, envelope.id, `${envelope.type}.v${envelope.version}`],
       );
       if (fresh.length === 0) return; // already applied: the redelivery changes nothing
-      await subscription.handle(em, envelope, contract);
+      await fact.apply(em);
     });
     safely(() => channel.ack(message));
     metrics?.consumed.inc({ queue });

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConfirmChannel } from 'amqplib';
 import type { z } from 'zod';
 import { buildEnvelope, type EventContract } from '../../contracts/envelope.ts';
-import { OutboxMessage } from '../../entities/messaging/outbox-message.entity.ts';
+import { OutboxMessage } from './outbox-message.entity.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import type { Rabbit } from './rabbitmq.ts';

@@ -1,10 +1,11 @@
-// Prometheus metrics (prom-client), one registry per service: HTTP, database pool, outbox, queues and bookings.
+// Prometheus metrics (prom-client), one registry per service: HTTP, database pool, outbox and queues; a service adds
+// its own figures to the same registry.
 import client from 'prom-client';
 import type { MiddlewareHandler } from 'hono';
-import { matchedRoute } from '../http/access-log.ts';
+import { matchedRoute } from '../http/matched-route.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Rabbit } from '../messaging/rabbitmq.ts';
-import { deadLetterQueue } from '../messaging/consumer.ts';
+import { deadLetterQueue } from '../messaging/queues.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -39,24 +40,6 @@ export function createMetrics(service: string) {
       name: 'eventix_messages_dead_lettered_total',
       help: 'Facts sent to the dead-letter queue (unreadable, or failing past the delivery limit), by queue',
       labelNames: ['queue'],
-      registers,
-    }),
-    bookingOutcomes: new client.Counter({
-      name: 'eventix_booking_outcomes_total',
-      help: 'Booking sagas ended, by final status',
-      labelNames: ['status'],
-      registers,
-    }),
-    holdDuration: new client.Histogram({
-      name: 'eventix_hold_duration_seconds',
-      help: 'POST /bookings: from the request to the hold answer (HELD or refused)',
-      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    }),
-    holdsRefused: new client.Counter({
-      name: 'eventix_holds_refused_total',
-      help: 'Holds refused, by reason',
-      labelNames: ['reason'],
       registers,
     }),
   };

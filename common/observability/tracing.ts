@@ -22,7 +22,7 @@ import { resourceFromAttributes, type Resource } from '@opentelemetry/resources'
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config.ts';
-import { matchedRoute, PROBE_PATHS } from '../http/access-log.ts';
+import { matchedRoute, PROBE_PATHS } from '../http/matched-route.ts';
 
 export { SpanKind };
 
@@ -45,14 +45,12 @@ export interface Tracing {
   flush(): Promise<void>;
 }
 
-let installed: Tracing | undefined;
-
 /**
- * Installs tracing for this process once: context through AsyncLocalStorage, W3C propagation, and a tracer provider
- * whose spans go to `processors` (tests pass an in-memory one), else to OTLP when configured, else nowhere.
+ * Installs tracing for this process: context through AsyncLocalStorage, W3C propagation, and a tracer provider whose
+ * spans go to `processors` (tests pass an in-memory one), else to OTLP when configured, else nowhere. The process's
+ * entry point calls it once and hands the answer to whatever needs it (the Temporal worker's workflow-span sink).
  */
 export function installTracing(service: string, config: Pick<Config, 'tracing'>, processors?: SpanProcessor[]): Tracing {
-  if (installed) return installed;
   const url = config.tracing.otlpTracesUrl;
   const sinks = processors ?? (url ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) })] : []);
   const resource = resourceFromAttributes({ 'service.name': `eventix-${service}`, 'service.namespace': 'eventix' });
@@ -60,7 +58,7 @@ export function installTracing(service: string, config: Pick<Config, 'tracing'>,
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  installed = {
+  return {
     resource,
     workflowSpans: {
       onStart: () => undefined,
@@ -73,7 +71,6 @@ export function installTracing(service: string, config: Pick<Config, 'tracing'>,
     },
     flush: () => provider.forceFlush(),
   };
-  return installed;
 }
 
 /** Workflow spans arrive in OpenTelemetry 1.x shape; today's exporters read `instrumentationScope` and `parentSpanContext`. */

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../common/auth/verify.ts';
 import type { Orm } from '../../common/db/orm.ts';
 import { afterCursor, cursorKeys, toPage } from '../../common/http/pagination.ts';
-import { HttpProblem } from '../../common/http/problem.ts';
+import { DomainError } from '../../common/errors/domain-error.ts';
 import { enqueueEvent } from '../../common/messaging/outbox.ts';
 import { bookingCancelledV1, bookingConfirmedV1, bookingExpiredV1 } from '../../contracts/bookings.ts';
 import { Booking, BookingHistory, type BookedSeat, type BookingRow, type BookingStatus } from '../../entities/bookings/booking.entity.ts';
@@ -90,7 +90,7 @@ export async function recordTransition(orm: Orm, t: Transition): Promise<boolean
 /** The booking, for its owner or an admin; anyone else gets 404. */
 export async function findBooking(em: EntityManager, bookingId: string, viewer: Principal): Promise<BookingRow> {
   const booking = await em.findOne(Booking, { id: bookingId, ...(viewer.role === 'admin' ? {} : { customerId: viewer.userId }) });
-  if (!booking) throw new HttpProblem(404, 'BOOKING_NOT_FOUND', 'No booking of yours with this id.');
+  if (!booking) throw new DomainError('not_found', 'BOOKING_NOT_FOUND', 'No booking of yours with this id.');
   return booking;
 }
 

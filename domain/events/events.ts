@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import { afterCursor, cursorKeys, toPage } from '../../common/http/pagination.ts';
 import { containsPattern } from '../../common/db/like.ts';
-import { HttpProblem } from '../../common/http/problem.ts';
+import { DomainError } from '../../common/errors/domain-error.ts';
 import { enqueueEvent } from '../../common/messaging/outbox.ts';
 import type { Orm } from '../../common/db/orm.ts';
 import { eventCancelledV1, eventPublishedV1, eventUpdatedV1 } from '../../contracts/events.ts';
@@ -31,13 +31,13 @@ export interface EventInput {
 
 export type EventChange = Partial<Omit<EventInput, 'venueId'>>;
 
-function notFound(): HttpProblem {
-  return new HttpProblem(404, 'EVENT_NOT_FOUND', 'No event with this id.');
+function notFound(): DomainError {
+  return new DomainError('not_found', 'EVENT_NOT_FOUND', 'No event with this id.');
 }
 
-function wrongState(event: EventRow, action: string, allowed: EventStatus[]): HttpProblem {
-  return new HttpProblem(
-    409,
+function wrongState(event: EventRow, action: string, allowed: EventStatus[]): DomainError {
+  return new DomainError(
+    'conflict',
     'EVENT_STATE_CONFLICT',
     `Cannot ${action} an event that is ${event.status} (only when ${allowed.join(' or ')}).`,
   );
@@ -52,7 +52,7 @@ function checkDates(event: Pick<EventRow, 'startsAt' | 'endsAt' | 'salesOpenAt' 
   }
   const end = event.endsAt ?? event.startsAt;
   if (event.salesCloseAt && event.salesCloseAt > end) errors.push({ field: 'salesCloseAt', message: 'must not be after the event' });
-  if (errors.length) throw new HttpProblem(422, 'VALIDATION_FAILED', 'The event dates are not consistent.', errors);
+  if (errors.length) throw new DomainError('invalid', 'VALIDATION_FAILED', 'The event dates are not consistent.', { errors });
 }
 
 async function facts(em: EntityManager, event: EventRow) {
@@ -71,7 +71,9 @@ async function facts(em: EntityManager, event: EventRow) {
 export async function createEvent(ctx: EventsContext, input: EventInput): Promise<EventRow> {
   const em = ctx.orm.em.fork();
   if (!(await em.findOne(Venue, { id: input.venueId }))) {
-    throw new HttpProblem(422, 'VALIDATION_FAILED', 'The request is not valid.', [{ field: 'venueId', message: 'no venue with this id' }]);
+    throw new DomainError('invalid', 'VALIDATION_FAILED', 'The request is not valid.', {
+      errors: [{ field: 'venueId', message: 'no venue with this id' }],
+    });
   }
   const event = em.create(EventRecord, {
     id: randomUUID(),
@@ -134,7 +136,7 @@ export async function setPriceTiers(ctx: EventsContext, eventId: string, currenc
         problems.push({ field: `tiers.${i}.sectionId`, message: 'section priced twice' });
       return problems;
     });
-    if (errors.length) throw new HttpProblem(422, 'VALIDATION_FAILED', 'The price tiers are not valid.', errors);
+    if (errors.length) throw new DomainError('invalid', 'VALIDATION_FAILED', 'The price tiers are not valid.', { errors });
     await em.nativeDelete(PriceTier, { eventId });
     const rows = tiers.map((tier) => em.create(PriceTier, { id: randomUUID(), eventId, currency, ...tier }));
     await em.flush();
@@ -162,11 +164,11 @@ export async function publishEvent(ctx: EventsContext, eventId: string): Promise
       [event.venueId, event.id],
     );
     if (unpriced.length) {
-      throw new HttpProblem(
-        409,
+      throw new DomainError(
+        'conflict',
         'UNPRICED_SECTIONS',
         `Every section with seats for sale needs a price tier before publishing; missing: ${unpriced.map((s) => s.name).join(', ')}.`,
-        unpriced.map((s) => ({ field: `sections.${s.id}`, message: `section "${s.name}" has no price tier` })),
+        { errors: unpriced.map((s) => ({ field: `sections.${s.id}`, message: `section "${s.name}" has no price tier` })) },
       );
     }
     await em.execute(
@@ -204,7 +206,8 @@ export async function completeEvent(ctx: EventsContext, eventId: string): Promis
   const event = await ctx.orm.em.fork().transactional(async (em) => {
     const event = await lockEvent(em, eventId);
     if (event.status !== 'published') throw wrongState(event, 'complete', ['published']);
-    if (event.startsAt > new Date()) throw new HttpProblem(409, 'EVENT_NOT_STARTED', 'An event can be completed once it has started.');
+    if (event.startsAt > new Date())
+      throw new DomainError('conflict', 'EVENT_NOT_STARTED', 'An event can be completed once it has started.');
     event.status = 'completed';
     enqueueEvent(em, eventUpdatedV1, await facts(em, event), PRODUCER);
     await em.flush();

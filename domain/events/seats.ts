@@ -2,7 +2,7 @@
 // Every operation is keyed by the hold id and idempotent; each change is announced on NOTIFY seat_changes.
 import { DeadlockException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { HttpProblem } from '../../common/http/problem.ts';
+import { DomainError } from '../../common/errors/domain-error.ts';
 
 export const SEAT_CHANGES_CHANNEL = 'seat_changes';
 
@@ -54,17 +54,15 @@ type HoldRow = {
   event_id: string | null;
 };
 
-function seatsUnavailable(seatIds: string[], detail: string): HttpProblem {
-  return new HttpProblem(
-    409,
-    'SEATS_UNAVAILABLE',
-    detail,
-    seatIds.map((seatId) => ({ field: `seats.${seatId}`, message: 'is already taken' })),
-  );
+function seatsUnavailable(seatIds: string[], detail: string): DomainError {
+  return new DomainError('conflict', 'SEATS_UNAVAILABLE', detail, {
+    seatIds,
+    errors: seatIds.map((seatId) => ({ field: `seats.${seatId}`, message: 'is already taken' })),
+  });
 }
 
-export function noLongerHeld(holdId: string): HttpProblem {
-  return new HttpProblem(409, 'SEATS_NO_LONGER_HELD', `Hold ${holdId} no longer owns its seats (it expired or was released).`);
+export function noLongerHeld(holdId: string): DomainError {
+  return new DomainError('conflict', 'SEATS_NO_LONGER_HELD', `Hold ${holdId} no longer owns its seats (it expired or was released).`);
 }
 
 async function lockHold(em: EntityManager, holdId: string): Promise<HoldRow | undefined> {
@@ -123,12 +121,11 @@ async function claimNamedSeats(em: EntityManager, request: HoldRequest, seatIds:
   ]);
   if (known.length !== unique.length) {
     const found = new Set(known.map((r) => r.seat_id));
-    throw new HttpProblem(
-      422,
-      'SEAT_NOT_FOUND',
-      'Some seats are not for sale at this event.',
-      unique.filter((id) => !found.has(id)).map((id) => ({ field: `seats.${id}`, message: 'is not a seat for sale at this event' })),
-    );
+    const missing = unique.filter((id) => !found.has(id));
+    throw new DomainError('invalid', 'SEAT_NOT_FOUND', 'Some seats are not for sale at this event.', {
+      seatIds: missing,
+      errors: missing.map((id) => ({ field: `seats.${id}`, message: 'is not a seat for sale at this event' })),
+    });
   }
   if (await claim(em, request, unique)) return;
   const taken = await em.execute<{ seat_id: string }[]>(
@@ -159,7 +156,7 @@ async function claimBestSeats(em: EntityManager, request: HoldRequest, sectionId
       [request.eventId, sectionId],
     );
     if (free.length < quantity) {
-      throw new HttpProblem(409, 'SEATS_UNAVAILABLE', `Only ${free.length} seats are left in this section; nothing was held.`);
+      throw new DomainError('conflict', 'SEATS_UNAVAILABLE', `Only ${free.length} seats are left in this section; nothing was held.`);
     }
     const adjacent = free.find((seat) => Number(seat.run_length) >= quantity);
     const chosen = adjacent
@@ -174,7 +171,7 @@ async function claimBestSeats(em: EntityManager, request: HoldRequest, sectionId
     )
       return;
   }
-  throw new HttpProblem(409, 'SEATS_UNAVAILABLE', 'The seats in this section are selling fast; nothing was held. Try again.');
+  throw new DomainError('conflict', 'SEATS_UNAVAILABLE', 'The seats in this section are selling fast; nothing was held. Try again.');
 }
 
 async function heldSeats(em: EntityManager, holdId: string): Promise<HeldSeat[]> {
@@ -215,17 +212,17 @@ async function holdOnce(em: EntityManager, request: HoldRequest): Promise<HoldRe
     const existing = await lockHold(tx, request.holdId);
     if (existing?.result && (existing.status === 'held' || existing.status === 'confirmed')) return existing.result;
     if (existing)
-      throw new HttpProblem(409, 'HOLD_RELEASED', `Hold ${request.holdId} was already released; its seats are not held any more.`);
+      throw new DomainError('conflict', 'HOLD_RELEASED', `Hold ${request.holdId} was already released; its seats are not held any more.`);
 
     const [event] = await tx.execute<{ status: string; sales_open_at: Date | null; sales_close_at: Date | null; starts_at: Date }[]>(
       'select status, sales_open_at, sales_close_at, starts_at from event where id = ?',
       [request.eventId],
     );
-    if (!event || event.status === 'draft') throw new HttpProblem(404, 'EVENT_NOT_FOUND', 'No event with this id.');
+    if (!event || event.status === 'draft') throw new DomainError('not_found', 'EVENT_NOT_FOUND', 'No event with this id.');
     const now = new Date();
     const closes = event.sales_close_at ?? event.starts_at;
     if (event.status !== 'published' || (event.sales_open_at && now < new Date(event.sales_open_at)) || now >= new Date(closes)) {
-      throw new HttpProblem(409, 'EVENT_NOT_ON_SALE', 'Tickets for this event are not on sale right now.');
+      throw new DomainError('conflict', 'EVENT_NOT_ON_SALE', 'Tickets for this event are not on sale right now.');
     }
 
     const requested = 'seatIds' in request.selection ? new Set(request.selection.seatIds).size : request.selection.quantity;
@@ -237,8 +234,8 @@ async function holdOnce(em: EntityManager, request: HoldRequest): Promise<HoldRe
       [request.eventId, request.customerId],
     );
     if (held!.seats + requested > request.maxSeatsPerCustomer) {
-      throw new HttpProblem(
-        409,
+      throw new DomainError(
+        'conflict',
         'HOLD_LIMIT_EXCEEDED',
         `One customer may hold at most ${request.maxSeatsPerCustomer} seats of an event at once (already holding ${held!.seats}).`,
       );
@@ -311,7 +308,7 @@ export async function returnSeats(em: EntityManager, holdId: string): Promise<{ 
     const hold = await lockHold(tx, holdId);
     if (hold?.status === 'returned') return { returned: 0 };
     if (hold?.status !== 'confirmed')
-      throw new HttpProblem(409, 'HOLD_NOT_SOLD', `Hold ${holdId} was never confirmed; there is nothing to return.`);
+      throw new DomainError('conflict', 'HOLD_NOT_SOLD', `Hold ${holdId} was never confirmed; there is nothing to return.`);
     const rows = await tx.execute<{ seat_id: string }[]>(
       `update seat_inventory set status = 'available', hold_id = null, customer_id = null, expires_at = null,
          version = version + 1, updated_at = now()

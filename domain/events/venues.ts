@@ -1,7 +1,7 @@
 // Venues: a layout of sections, rows and seats, checked as a whole and written in one transaction.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { HttpProblem, type Problem } from '../../common/http/problem.ts';
+import { DomainError, type FieldError } from '../../common/errors/domain-error.ts';
 import {
   Venue,
   VenueSeat,
@@ -47,8 +47,8 @@ function seatNumbers(row: RowLayout): number[] {
 }
 
 /** Every problem of a layout, with the path of the field at fault. */
-export function layoutProblems(input: VenueInput): NonNullable<Problem['errors']> {
-  const errors: NonNullable<Problem['errors']> = [];
+export function layoutProblems(input: VenueInput): FieldError[] {
+  const errors: FieldError[] = [];
   const sectionNames = new Set<string>();
   let venueSeats = 0;
   input.sections.forEach((section, s) => {
@@ -83,7 +83,7 @@ export function layoutProblems(input: VenueInput): NonNullable<Problem['errors']
 
 export async function createVenue(em: EntityManager, input: VenueInput): Promise<VenueLayout> {
   const errors = layoutProblems(input);
-  if (errors.length) throw new HttpProblem(422, 'VALIDATION_FAILED', 'The venue layout is not valid.', errors);
+  if (errors.length) throw new DomainError('invalid', 'VALIDATION_FAILED', 'The venue layout is not valid.', { errors });
   return em.transactional(async (tx) => {
     const venue = tx.create(Venue, { id: randomUUID(), name: input.name.trim(), city: input.city ?? null, address: input.address ?? null });
     await tx.flush();
@@ -117,7 +117,7 @@ export async function createVenue(em: EntityManager, input: VenueInput): Promise
 
 export async function getVenueLayout(em: EntityManager, venueId: string): Promise<VenueLayout> {
   const venue = await em.findOne(Venue, { id: venueId });
-  if (!venue) throw new HttpProblem(404, 'VENUE_NOT_FOUND', 'No venue with this id.');
+  if (!venue) throw new DomainError('not_found', 'VENUE_NOT_FOUND', 'No venue with this id.');
   const sections = await em.find(VenueSection, { venueId }, { orderBy: { position: 'asc' } });
   const seats = await em.find(VenueSeat, { venueId }, { orderBy: { rowPosition: 'asc', number: 'asc' } });
   return { venue, sections: sections.map((section) => ({ ...section, seats: seats.filter((seat) => seat.sectionId === section.id) })) };

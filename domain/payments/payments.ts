@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../common/auth/verify.ts';
 import type { Orm } from '../../common/db/orm.ts';
 import { afterCursor, cursorKeys, toPage } from '../../common/http/pagination.ts';
-import { HttpProblem } from '../../common/http/problem.ts';
+import { DomainError } from '../../common/errors/domain-error.ts';
 import { enqueueEvent } from '../../common/messaging/outbox.ts';
 import { paymentCapturedV1, paymentRefundedV1 } from '../../contracts/payments.ts';
 import {
@@ -43,9 +43,9 @@ export interface ChargeInput {
 function gatewayOf(ctx: PaymentsContext, name: string): PaymentGateway {
   const gateway = ctx.gateways.get(name);
   if (!gateway) {
-    throw new HttpProblem(422, 'UNKNOWN_GATEWAY', `No payment gateway named "${name}" here; see GET /payments/gateways.`, [
-      { field: 'gateway', message: `one of: ${[...ctx.gateways.keys()].join(', ')}` },
-    ]);
+    throw new DomainError('invalid', 'UNKNOWN_GATEWAY', `No payment gateway named "${name}" here; see GET /payments/gateways.`, {
+      errors: [{ field: 'gateway', message: `one of: ${[...ctx.gateways.keys()].join(', ')}` }],
+    });
   }
   return gateway;
 }
@@ -54,7 +54,7 @@ type CallResult = { outcome: 'succeeded' | 'declined'; reference: string | null;
 
 /**
  * Runs one gateway call with its log row: written (and committed) before the call, completed after it, so a crash
- * in between still leaves a trace. Gateway trouble becomes a retryable 503, a refusal a 422.
+ * in between still leaves a trace. Gateway trouble is `unavailable` (worth retrying), a refusal `invalid`.
  */
 async function logged<T>(
   ctx: PaymentsContext,
@@ -100,8 +100,8 @@ async function logged<T>(
   } catch (err) {
     const code = err instanceof GatewayUnavailableError || err instanceof GatewayRejectedError ? err.code : 'INTERNAL_ERROR';
     await finish({ outcome: 'error', errorCode: code, response: { error: (err as Error).message } });
-    if (err instanceof GatewayUnavailableError) throw new HttpProblem(503, err.code, err.message);
-    if (err instanceof GatewayRejectedError) throw new HttpProblem(422, err.code, err.message);
+    if (err instanceof GatewayUnavailableError) throw new DomainError('unavailable', err.code, err.message);
+    if (err instanceof GatewayRejectedError) throw new DomainError('invalid', err.code, err.message);
     throw err;
   }
 }
@@ -127,7 +127,7 @@ export async function charge(ctx: PaymentsContext, input: ChargeInput): Promise<
     payment.currency.trim() !== input.currency ||
     payment.gateway !== input.gateway
   ) {
-    throw new HttpProblem(409, 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key belongs to a different payment.');
+    throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key belongs to a different payment.');
   }
   if (payment.status !== 'PENDING') return payment;
 
@@ -207,17 +207,17 @@ export interface RefundInput {
 export async function refund(ctx: PaymentsContext, input: RefundInput): Promise<{ refund: RefundRow; payment: PaymentRow }> {
   const reserved = await ctx.orm.em.fork().transactional(async (tx) => {
     const [payment] = await tx.execute<{ id: string }[]>('select id from payment where id = ? for update', [input.paymentId]);
-    if (!payment) throw new HttpProblem(404, 'PAYMENT_NOT_FOUND', 'No payment with this id.');
+    if (!payment) throw new DomainError('not_found', 'PAYMENT_NOT_FOUND', 'No payment with this id.');
     const current = await tx.findOneOrFail(Payment, { id: input.paymentId });
     const earlier = await tx.findOne(Refund, { paymentId: input.paymentId, idempotencyKey: input.idempotencyKey });
     if (earlier) {
       if (input.amountMinor !== undefined && earlier.amountMinor !== input.amountMinor) {
-        throw new HttpProblem(409, 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a refund of another amount.');
+        throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a refund of another amount.');
       }
       return { refund: earlier, payment: current };
     }
     if (current.status !== 'SUCCEEDED' && current.status !== 'PARTIALLY_REFUNDED') {
-      throw new HttpProblem(409, 'PAYMENT_NOT_REFUNDABLE', `A ${current.status} payment cannot be refunded.`);
+      throw new DomainError('conflict', 'PAYMENT_NOT_REFUNDABLE', `A ${current.status} payment cannot be refunded.`);
     }
     const [{ pending }] = (await tx.execute<{ pending: string }[]>(
       `select coalesce(sum(amount_minor), 0) as pending from refund where payment_id = ? and status = 'PENDING'`,
@@ -226,11 +226,11 @@ export async function refund(ctx: PaymentsContext, input: RefundInput): Promise<
     const left = current.capturedMinor - current.refundedMinor - Number(pending);
     const amount = input.amountMinor ?? left;
     if (amount <= 0 || amount > left) {
-      throw new HttpProblem(
-        409,
+      throw new DomainError(
+        'conflict',
         'REFUND_EXCEEDS_CAPTURED',
         `Only ${left} (minor units of ${current.currency.trim()}) of this payment can still be refunded; asked for ${amount}.`,
-        [{ field: 'amountMinor', message: `at most ${left}` }],
+        { errors: [{ field: 'amountMinor', message: `at most ${left}` }] },
       );
     }
     const row = tx.create(Refund, {
@@ -271,7 +271,7 @@ export async function refund(ctx: PaymentsContext, input: RefundInput): Promise<
     );
   } catch (err) {
     // A refusal releases the reservation; gateway trouble keeps it for the retry with the same key.
-    if (err instanceof HttpProblem && err.status < 500) {
+    if (err instanceof DomainError && err.kind !== 'unavailable') {
       await ctx.orm.em.fork().nativeUpdate(Refund, { id: pendingRefund.id }, { status: 'FAILED' });
     }
     throw err;
@@ -320,9 +320,9 @@ export async function refund(ctx: PaymentsContext, input: RefundInput): Promise<
 export async function voidPayment(ctx: PaymentsContext, paymentId: string): Promise<PaymentRow> {
   const em = ctx.orm.em.fork();
   const payment = await em.findOne(Payment, { id: paymentId });
-  if (!payment) throw new HttpProblem(404, 'PAYMENT_NOT_FOUND', 'No payment with this id.');
+  if (!payment) throw new DomainError('not_found', 'PAYMENT_NOT_FOUND', 'No payment with this id.');
   if (payment.status === 'FAILED') return payment;
-  if (payment.status !== 'PENDING') throw new HttpProblem(409, 'PAYMENT_CAPTURED', 'This payment has captured; refund it instead.');
+  if (payment.status !== 'PENDING') throw new DomainError('conflict', 'PAYMENT_CAPTURED', 'This payment has captured; refund it instead.');
   if (payment.gatewayReference) {
     await logged(
       ctx,
@@ -348,7 +348,7 @@ export async function voidPayment(ctx: PaymentsContext, paymentId: string): Prom
 /** One payment with its gateway calls and refunds. A customer sees only their own (404 otherwise); admins see all. */
 export async function paymentDetail(em: EntityManager, paymentId: string, viewer: Principal) {
   const payment = await em.findOne(Payment, { id: paymentId, ...(viewer.role === 'admin' ? {} : { customerId: viewer.userId }) });
-  if (!payment) throw new HttpProblem(404, 'PAYMENT_NOT_FOUND', 'No payment with this id.');
+  if (!payment) throw new DomainError('not_found', 'PAYMENT_NOT_FOUND', 'No payment with this id.');
   const transactions = await em.find(PaymentTransaction, { paymentId }, { orderBy: { startedAt: 'asc' } });
   const refunds = await em.find(Refund, { paymentId }, { orderBy: { createdAt: 'asc' } });
   return { payment, transactions, refunds };

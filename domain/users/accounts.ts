@@ -5,18 +5,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Role } from '../../common/auth/verify.ts';
 import { afterCursor, cursorKeys, toPage } from '../../common/http/pagination.ts';
 import { containsPattern } from '../../common/db/like.ts';
-import { HttpProblem } from '../../common/http/problem.ts';
+import { DomainError } from '../../common/errors/domain-error.ts';
 import { enqueueEvent } from '../../common/messaging/outbox.ts';
 import { userRegisteredV1 } from '../../contracts/users.ts';
 import { UserPreference } from '../../entities/users/preference.entity.ts';
 import { UserAccount, type UserAccountRow } from '../../entities/users/user-account.entity.ts';
 import { PRODUCER, type UsersContext } from './context.ts';
+import { DEFAULT_ADMIN_PASSWORD } from './default-admin.ts';
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { clear, hit, peek, tooManyRequests } from './rate-limit.ts';
 import { openSession, revokeSessionsIn, type ClientInfo } from './sessions.ts';
 import type { TokenPair } from './tokens.ts';
-
-export const DEFAULT_ADMIN_PASSWORD = 'admin123';
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -29,8 +28,10 @@ export interface NewAccount {
   role: Role;
 }
 
-function weakPassword(problem: string): HttpProblem {
-  return new HttpProblem(422, 'VALIDATION_FAILED', 'The request is not valid.', [{ field: 'password', message: problem }]);
+function weakPassword(problem: string): DomainError {
+  return new DomainError('invalid', 'VALIDATION_FAILED', 'The request is not valid.', {
+    errors: [{ field: 'password', message: problem }],
+  });
 }
 
 /** Creates an account with its preferences and a user.registered fact. The caller decides the role. */
@@ -60,9 +61,9 @@ export async function createAccount(ctx: UsersContext, input: NewAccount, option
     return user;
   } catch (err) {
     if (err instanceof UniqueConstraintViolationException) {
-      throw new HttpProblem(409, 'EMAIL_TAKEN', 'An account with this email already exists.', [
-        { field: 'email', message: 'is already registered' },
-      ]);
+      throw new DomainError('conflict', 'EMAIL_TAKEN', 'An account with this email already exists.', {
+        errors: [{ field: 'email', message: 'is already registered' }],
+      });
     }
     throw err;
   }
@@ -92,9 +93,9 @@ export async function login(
     : (await burnPasswordCheck(credentials.password), false);
   if (!user || !valid) {
     await hit(em, accountKey, limits.windowSeconds);
-    throw new HttpProblem(401, 'INVALID_CREDENTIALS', 'The email or password is wrong.');
+    throw new DomainError('unauthorized', 'INVALID_CREDENTIALS', 'The email or password is wrong.');
   }
-  if (user.status !== 'active') throw new HttpProblem(403, 'ACCOUNT_DEACTIVATED', 'This account has been deactivated.');
+  if (user.status !== 'active') throw new DomainError('forbidden', 'ACCOUNT_DEACTIVATED', 'This account has been deactivated.');
   await clear(em, accountKey);
   return { user, tokens: await openSession(ctx, user, client) };
 }
@@ -122,13 +123,13 @@ export async function ensureDefaultAdmin(ctx: UsersContext, env: string): Promis
     ctx.logger.info({ email }, 'default admin created');
   } catch (err) {
     // Another instance created it at the same moment.
-    if (!(err instanceof HttpProblem && err.code === 'EMAIL_TAKEN')) throw err;
+    if (!(err instanceof DomainError && err.code === 'EMAIL_TAKEN')) throw err;
   }
 }
 
 export async function findAccount(em: EntityManager, userId: string): Promise<UserAccountRow> {
   const user = await em.findOne(UserAccount, { id: userId });
-  if (!user) throw new HttpProblem(404, 'USER_NOT_FOUND', 'No user with this id.');
+  if (!user) throw new DomainError('not_found', 'USER_NOT_FOUND', 'No user with this id.');
   return user;
 }
 
@@ -137,7 +138,7 @@ async function keepAnAdmin(em: EntityManager, user: UserAccountRow): Promise<voi
   if (user.role !== 'admin' || user.status !== 'active') return;
   // Locked, so two admins demoting each other at once cannot both succeed.
   const admins = await em.find(UserAccount, { role: 'admin', status: 'active' }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (admins.length <= 1) throw new HttpProblem(409, 'LAST_ADMIN', 'This is the last active admin; make another admin first.');
+  if (admins.length <= 1) throw new DomainError('conflict', 'LAST_ADMIN', 'This is the last active admin; make another admin first.');
 }
 
 /** Changes a user's role. A demoted admin's sessions end, so no token keeps the old role. */

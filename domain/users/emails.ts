@@ -1,4 +1,7 @@
 // The notifications a customer receives, as inbox entries and as readable emails (text and HTML).
+import type { bookingCancelledV1, bookingConfirmedV1, bookingExpiredV1 } from '../../contracts/bookings.ts';
+import type { FactOf } from '../../contracts/envelope.ts';
+import type { paymentCapturedV1, paymentRefundedV1 } from '../../contracts/payments.ts';
 import type { NotificationKind } from '../../entities/users/preference.entity.ts';
 
 export interface Message {
@@ -13,25 +16,7 @@ const money = (minor: number | null | undefined, currency: string | null | undef
 const seatList = (seats: { label: string }[]) => seats.map((s) => s.label).join(', ');
 const reference = (bookingId: string) => bookingId.slice(0, 8).toUpperCase();
 
-type BookingFacts = {
-  bookingId: string;
-  eventId: string;
-  seats: { label: string }[];
-  amountMinor: number | null;
-  currency: string | null;
-  reason: string;
-  refundedMinor?: number;
-};
-type PaymentFacts = {
-  paymentId: string;
-  bookingId: string;
-  amountMinor: number;
-  currency: string;
-  refundedTotalMinor?: number;
-  status?: string;
-};
-
-export function bookingConfirmed(b: BookingFacts): Message {
+export function bookingConfirmed(b: FactOf<typeof bookingConfirmedV1>): Message {
   return {
     kind: 'booking_confirmed',
     title: `Booking ${reference(b.bookingId)} confirmed`,
@@ -40,7 +25,7 @@ export function bookingConfirmed(b: BookingFacts): Message {
   };
 }
 
-export function holdExpired(b: BookingFacts): Message {
+export function holdExpired(b: FactOf<typeof bookingExpiredV1>): Message {
   return {
     kind: 'hold_expired',
     title: `Your hold on ${b.seats.length} seat(s) expired`,
@@ -49,7 +34,7 @@ export function holdExpired(b: BookingFacts): Message {
   };
 }
 
-export function bookingCancelled(b: BookingFacts): Message {
+export function bookingCancelled(b: FactOf<typeof bookingCancelledV1>): Message {
   const eventCancelled = b.reason.startsWith('event cancelled');
   const refund = b.refundedMinor ? ` ${money(b.refundedMinor, b.currency)} is on its way back to you.` : '';
   return {
@@ -60,7 +45,7 @@ export function bookingCancelled(b: BookingFacts): Message {
   };
 }
 
-export function paymentReceipt(p: PaymentFacts): Message {
+export function paymentReceipt(p: FactOf<typeof paymentCapturedV1>): Message {
   return {
     kind: 'payment_receipt',
     title: `Receipt: ${money(p.amountMinor, p.currency)}`,
@@ -69,7 +54,7 @@ export function paymentReceipt(p: PaymentFacts): Message {
   };
 }
 
-export function refundIssued(p: PaymentFacts & { amountMinor: number }): Message {
+export function refundIssued(p: FactOf<typeof paymentRefundedV1>): Message {
   return {
     kind: 'refund',
     title: `Refund: ${money(p.amountMinor, p.currency)}`,

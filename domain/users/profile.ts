@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterCursor, cursorKeys, toPage } from '../../common/http/pagination.ts';
-import { HttpProblem } from '../../common/http/problem.ts';
+import { DomainError } from '../../common/errors/domain-error.ts';
 import { UserNotification, type UserNotificationRow } from '../../entities/users/notification.entity.ts';
 import { NOTIFICATION_KINDS, UserPreference, type NotificationKind } from '../../entities/users/preference.entity.ts';
 import { findAccount } from './accounts.ts';
@@ -76,7 +76,7 @@ export async function listNotifications(ctx: UsersContext, userId: string, query
 export async function markNotificationRead(ctx: UsersContext, userId: string, notificationId: string): Promise<UserNotificationRow> {
   const em = ctx.orm.em.fork();
   const notification = await em.findOne(UserNotification, { id: notificationId, userId });
-  if (!notification) throw new HttpProblem(404, 'NOTIFICATION_NOT_FOUND', 'No notification with this id.');
+  if (!notification) throw new DomainError('not_found', 'NOTIFICATION_NOT_FOUND', 'No notification with this id.');
   notification.readAt ??= new Date();
   await em.flush();
   return notification;

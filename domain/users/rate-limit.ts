@@ -1,6 +1,6 @@
 // Fixed-window counters in the users database, shared by every instance of the service.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { HttpProblem } from '../../common/http/problem.ts';
+import { DomainError } from '../../common/errors/domain-error.ts';
 
 export interface WindowCount {
   hits: number;
@@ -34,7 +34,7 @@ export async function clear(em: EntityManager, key: string): Promise<void> {
   await em.execute('delete from rate_limit where key = ?', [key]);
 }
 
-export function tooManyRequests(detail: string, resetAt: Date): HttpProblem {
+export function tooManyRequests(detail: string, resetAt: Date): DomainError {
   const seconds = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000));
-  return new HttpProblem(429, 'TOO_MANY_REQUESTS', `${detail} Try again in ${seconds} s.`, undefined, { 'retry-after': String(seconds) });
+  return new DomainError('rate_limited', 'TOO_MANY_REQUESTS', `${detail} Try again in ${seconds} s.`, { retryAfterSeconds: seconds });
 }

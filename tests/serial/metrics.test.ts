@@ -8,8 +8,9 @@ import { eventOnSale, eventsCtx } from '../support/events.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { newCustomer } from '../support/users.ts';
 import amqp from 'amqplib';
-import { queueName } from '../../common/messaging/consumer.ts';
-import { subscriptionsFor } from '../../workers/subscriptions.ts';
+import { queueName } from '../../common/messaging/queues.ts';
+import { SERVICES } from '../../workers/services.ts';
+import { bookingConfirmedV1 } from '../../contracts/bookings.ts';
 import { testConfig } from '../support/context.ts';
 import { until } from '../support/wait.ts';
 
@@ -96,8 +97,7 @@ describe('metrics', () => {
 
   it('show how many facts wait in each dead-letter queue', async () => {
     const config = testConfig();
-    const subscription = subscriptionsFor('users', {})[0]!;
-    const queue = queueName(config.rabbitmq.exchange, 'users', subscription.purpose);
+    const queue = queueName(config.rabbitmq.exchange, 'users', SERVICES.users.purposes[0]!);
     const waiting = async () => value(await scrape(serviceUrl('users')), 'eventix_dead_letter_messages', `queue="${queue}"`);
     const before = await waiting();
     const keys = [...(await scrape(serviceUrl('users'))).keys()];
@@ -111,7 +111,7 @@ describe('metrics', () => {
     const connection = await amqp.connect(config.rabbitmq.url);
     try {
       const channel = await connection.createConfirmChannel();
-      channel.publish(config.rabbitmq.exchange, subscription.contracts[0]!.routingKey, Buffer.from('{ not json'), { persistent: true });
+      channel.publish(config.rabbitmq.exchange, bookingConfirmedV1.routingKey, Buffer.from('{ not json'), { persistent: true });
       await channel.waitForConfirms();
     } finally {
       await connection.close();

@@ -32,7 +32,7 @@ describe('OTLP export', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     tracing = installTracing('platform', testConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }));
-    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' });
+    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' }, {}, undefined, tracing);
   });
   afterAll(async () => {
     await platform?.stop();

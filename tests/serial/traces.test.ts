@@ -14,11 +14,11 @@ import { testConfig } from '../support/context.ts';
 import { until } from '../support/wait.ts';
 import { caller } from '../support/http.ts';
 import { openServiceOrm } from '../../common/db/orm.ts';
-import { ormSettings } from '../../entities/orm-settings.ts';
+import { ormSettings } from '../../workers/services.ts';
 import type { ServiceName } from '../../common/config.ts';
 
 const exporter = new InMemorySpanExporter();
-installTracing('platform', testConfig(), [new SimpleSpanProcessor({ exporter })]);
+const tracing = installTracing('platform', testConfig(), [new SimpleSpanProcessor({ exporter })]);
 
 const id = (span: ReadableSpan) => span.spanContext().spanId;
 const traceOf = (span: ReadableSpan) => span.spanContext().traceId;
@@ -30,7 +30,7 @@ describe('traces', () => {
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' }, {}, capturingLogger(lines));
+    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' }, {}, capturingLogger(lines), tracing);
   });
   afterAll(async () => platform?.stop());
 

@@ -15,10 +15,9 @@ import { freePort } from '../../common/infra/ports.ts';
 import { startTemporalDevServer } from '../../common/infra/temporal-cli.ts';
 import { ensureGoTool } from '../../common/infra/go-tools.ts';
 import { STRIPE_MOCK, startStripeMock } from '../../common/infra/stripe-mock.ts';
-import { ormSettings } from '../../entities/orm-settings.ts';
-import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../workers/service-workers.ts';
-import { consumerQueues } from '../../workers/subscriptions.ts';
-import { deadLetterExchange } from '../../common/messaging/consumer.ts';
+import { consumerQueues, ormSettings } from '../../workers/services.ts';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../workers/temporal-worker.ts';
+import { deadLetterExchange } from '../../common/messaging/queues.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,6 +30,8 @@ declare module 'vitest' {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const log = (line: string) => console.log(`[test setup] ${line}`);
+/** Two runs on one machine at once (say, two checkouts) set different EVENTIX_TEST_RUN values to keep apart. */
+const RUN = process.env.EVENTIX_TEST_RUN ? `_${process.env.EVENTIX_TEST_RUN.replace(/[^a-z0-9]/gi, '').toLowerCase()}` : '';
 
 export default async function setup(project: TestProject) {
   const base = loadConfig({});
@@ -39,7 +40,7 @@ export default async function setup(project: TestProject) {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HOST: '127.0.0.1',
-    DATA_DIR: join(ROOT, 'data', 'test'),
+    DATA_DIR: join(ROOT, 'data', `test${RUN}`),
     RABBITMQ_URL: process.env.RABBITMQ_URL ?? base.rabbitmq.url,
     RABBITMQ_EXCHANGE: `eventix.test.${process.pid}`,
     READY_CHECK_TIMEOUT_MS: '1500',
@@ -50,7 +51,7 @@ export default async function setup(project: TestProject) {
   };
   for (const service of SERVICE_NAMES) {
     const url = new URL(postgresServer);
-    url.pathname = `/eventix_test_${service}`;
+    url.pathname = `/eventix_test${RUN}_${service}`;
     testEnv[`${service.toUpperCase()}_DATABASE_URL`] = url.toString();
     testEnv[`${service.toUpperCase()}_PORT`] = '0';
   }

@@ -2,9 +2,10 @@
 import { startGateway } from '../../api/gateway/gateway.server.ts';
 import { SERVICE_NAMES, type ServiceName } from '../../common/config.ts';
 import { openServiceOrm, type Orm } from '../../common/db/orm.ts';
-import { ormSettings } from '../../entities/orm-settings.ts';
-import { startDomainService, type DomainServiceHandle } from '../../workers/domain-service.ts';
-import { testConfig, testLogger, workflowBundle } from './context.ts';
+import { ormSettings } from '../../workers/services.ts';
+import type { Tracing } from '../../common/observability/tracing.ts';
+import type { DomainServiceHandle } from '../../workers/service-runtime.ts';
+import { startService, testConfig, testLogger, testTracing, workflowBundle } from './context.ts';
 import { caller, type Caller } from './http.ts';
 
 export interface TestPlatform {
@@ -21,14 +22,15 @@ export async function startTestPlatform(
   env: Record<string, string> = {},
   perService: Partial<Record<ServiceName, Record<string, string>>> = {},
   logger = testLogger(),
+  tracing: Tracing = testTracing(),
 ): Promise<TestPlatform> {
   const services = {} as Record<ServiceName, DomainServiceHandle>;
   const start = (service: ServiceName, overrides: Record<string, string>) =>
-    startDomainService(
+    startService(
       service,
       testConfig({ ...env, ...overrides, ...(service === 'users' ? { SERVICE_MODE: 'api' } : {}), ...perService[service] }),
       logger.child({ service }),
-      { workflowBundle: workflowBundle() },
+      { workflowBundle: workflowBundle(), tracing },
     );
   services.users = await start('users', {});
   const overrides: Record<string, string> = { USERS_URLS: `http://127.0.0.1:${services.users.port}` };

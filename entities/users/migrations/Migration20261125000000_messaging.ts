@@ -1,1 +1,1 @@
-export { MessagingTablesMigration as Migration20261125000000_messaging } from '../../messaging/messaging.migration.ts';
+export { MessagingTablesMigration as Migration20261125000000_messaging } from '../../../common/messaging/messaging.migration.ts';

@@ -1,4 +1,4 @@
-// The instances of one service behind the gateway: round robin over the healthy ones; a failed one waits for its health check.
+// The instances of one service: round robin over the healthy ones; a failed one waits for a health check or its next answer.
 export interface UpstreamInstance {
   url: string;
   healthy: boolean;

@@ -1,4 +1,4 @@
-// The Temporal worker of each domain service: its task queue, its activities and, for bookings, the workflows.
+// A domain service's Temporal worker: its task queue, its activities and, where it hosts them, the workflows, traced.
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { trace } from '@opentelemetry/api';
@@ -8,16 +8,9 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
 import { Worker, type ActivityInterceptorsFactory, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import type { Config, ServiceName } from '../common/config.ts';
-import { createEventsActivities } from '../activities/events.activities.ts';
-import { createBookingsActivities } from '../activities/bookings.activities.ts';
-import { createPaymentsActivities } from '../activities/payments.activities.ts';
-import { paymentsContext } from '../domain/payments/gateways/registry.ts';
-import type { Orm } from '../common/db/orm.ts';
-import type { Metrics } from '../common/observability/metrics.ts';
-import { createPlatformActivities } from '../activities/platform.activities.ts';
-import { installTracing, SERVICE_ATTRIBUTE } from '../common/observability/tracing.ts';
-import { TASK_QUEUES, WORKFLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
+import type { ServiceName } from '../common/config.ts';
+import { SERVICE_ATTRIBUTE, type Tracing } from '../common/observability/tracing.ts';
+import type { ServiceWorkflows } from './service-manifest.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -49,55 +42,32 @@ function activityInterceptors(service: ServiceName): ActivityInterceptorsFactory
 
 export interface WorkerDeps {
   service: ServiceName;
-  orm: Orm;
-  config: Config;
-  /** Nudges the outbox relay after activities commit facts (it polls anyway). */
-  outbox?: { kick(): void };
-  metrics?: Metrics;
+  taskQueue: string;
+  activities: object;
+  /** The workflows this worker hosts, if any (the bookings service hosts them all). */
+  workflows?: ServiceWorkflows;
+  tracing: Tracing;
   connection: NativeConnection;
   namespace: string;
   /** A prebuilt workflow bundle (tests bundle once per run); without it the worker bundles at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-function activitiesFor(deps: WorkerDeps): object {
-  const platform = createPlatformActivities({ service: deps.service, orm: deps.orm });
-  switch (deps.service) {
-    case 'events':
-      return { ...platform, ...createEventsActivities({ orm: deps.orm, maxSeatsPerCustomer: deps.config.events.maxSeatsPerCustomer }) };
-    case 'bookings':
-      return {
-        ...platform,
-        ...createBookingsActivities({
-          orm: deps.orm,
-          published: () => deps.outbox?.kick(),
-          ended: (status) => deps.metrics?.bookingOutcomes.inc({ status }),
-        }),
-      };
-    case 'payments':
-      return { ...platform, ...createPaymentsActivities(paymentsContext(deps.config, deps.orm, () => deps.outbox?.kick())) };
-    default:
-      return platform;
-  }
-}
-
 export async function createServiceWorker(deps: WorkerDeps): Promise<Worker> {
-  const taskQueue = TASK_QUEUES[deps.service];
-  const hostsWorkflows = taskQueue === WORKFLOW_TASK_QUEUE;
-  const tracing = installTracing(deps.service, deps.config);
+  const { workflows, tracing } = deps;
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
-    taskQueue,
-    activities: activitiesFor(deps),
+    taskQueue: deps.taskQueue,
+    activities: deps.activities,
     interceptors: {
       activity: activityInterceptors(deps.service),
       // A prebuilt bundle already holds them.
-      ...(hostsWorkflows && !deps.workflowBundle ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}),
+      ...(workflows && !deps.workflowBundle ? { workflowModules: workflows.interceptorModules } : {}),
     },
-    ...(hostsWorkflows
+    ...(workflows
       ? {
-          ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+          ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflows.path }),
           // Spans made inside workflow sandboxes leave through this sink.
           sinks: {
             exporter: makeWorkflowExporter(

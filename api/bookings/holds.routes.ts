@@ -1,0 +1,39 @@
+// The hold route: a new booking starts its saga and answers with the seats held, declared with every answer it gives.
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import {
+  BAD_INPUT,
+  MONEY_ROUTE_PROBLEMS,
+  NEEDS_TOKEN,
+  idempotencyKeyHeader,
+  jsonAnswer,
+  jsonBody,
+  problemAnswer,
+} from '../../common/http/openapi.ts';
+import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
+import type { BookingsAccess } from './bookings.deps.ts';
+import { BookingSchema, NewBookingSchema } from './schemas.ts';
+
+export const holdRoute = createRoute({
+  method: 'post',
+  path: '/bookings',
+  tags: ['Bookings'],
+  summary: 'Hold seats: named seats, or the best available in a section',
+  description:
+    'Starts the booking saga and answers with its hold: 201 HELD with seats, prices, total and `expiresAt`, or 409 naming the seats already taken. Pay before `expiresAt`. The same `Idempotency-Key` returns the same booking.',
+  ...NEEDS_TOKEN,
+  request: { headers: idempotencyKeyHeader('The same key returns the same booking'), body: jsonBody(NewBookingSchema) },
+  responses: {
+    201: jsonAnswer(BookingSchema, 'The booking, HELD'),
+    200: jsonAnswer(BookingSchema, 'A replay of an Idempotency-Key whose booking has moved on'),
+    404: problemAnswer('No such event (EVENT_NOT_FOUND)'),
+    409: problemAnswer('Seats taken (SEATS_UNAVAILABLE), sales closed (EVENT_NOT_ON_SALE) or too many seats held (HOLD_LIMIT_EXCEEDED)'),
+    ...MONEY_ROUTE_PROBLEMS,
+    ...BAD_INPUT,
+  },
+});
+
+export type HoldHandler = RouteHandler<typeof holdRoute, AppEnv>;
+
+export function registerHoldRoutes(app: ServiceApp, access: BookingsAccess, hold: HoldHandler): void {
+  app.openapi({ ...holdRoute, middleware: access.money }, hold);
+}

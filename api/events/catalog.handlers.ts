@@ -1,0 +1,98 @@
+// The handlers of events and their prices: thin adapters over the events domain, answering the event as it is after.
+import type { Context } from 'hono';
+import { isAdmin } from '../../common/auth/middleware.ts';
+import {
+  cancelEvent,
+  completeEvent,
+  createEvent,
+  getEvent,
+  listEvents,
+  priceTiers,
+  publishEvent,
+  setPriceTiers,
+  updateEvent,
+} from '../../domain/events/events.ts';
+import type { CatalogHandlers } from './catalog.routes.ts';
+import type { EventsRouteDeps } from './events.deps.ts';
+import { eventView } from './schemas.ts';
+import { visibleEvent } from './visible-events.ts';
+
+const date = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
+
+export function catalogHandlers(deps: EventsRouteDeps): CatalogHandlers {
+  const { ctx } = deps;
+  const em = () => ctx.orm.em.fork();
+  /** The event after a lifecycle step, as an admin sees it. */
+  const afterStep = async (id: string) => eventView(await getEvent(em(), id, { admin: true }), await priceTiers(em(), id));
+
+  return {
+    createEvent: async (c) => {
+      const body = c.req.valid('json');
+      const event = await createEvent(ctx, {
+        venueId: body.venueId,
+        title: body.title,
+        description: body.description,
+        startsAt: new Date(body.startsAt),
+        endsAt: date(body.endsAt),
+        salesOpenAt: date(body.salesOpenAt),
+        salesCloseAt: date(body.salesCloseAt),
+      });
+      return c.json(eventView(event), 201);
+    },
+    listEvents: async (c) => {
+      const query = c.req.valid('query');
+      const page = await listEvents(
+        em(),
+        { ...query, from: date(query.from) ?? undefined, to: date(query.to) ?? undefined },
+        { admin: isAdmin(c) },
+      );
+      return c.json({ ...page, items: page.items.map((e) => eventView(e)) }, 200);
+    },
+    event: async (c) => {
+      const event = await visibleEvent(ctx, c, c.req.valid('param').id);
+      return c.json(eventView(event, await priceTiers(em(), event.id)), 200);
+    },
+    updateEvent: async (c) => {
+      const body = c.req.valid('json');
+      const event = await updateEvent(ctx, c.req.valid('param').id, {
+        title: body.title,
+        description: body.description,
+        startsAt: date(body.startsAt) ?? undefined,
+        endsAt: date(body.endsAt),
+        salesOpenAt: date(body.salesOpenAt),
+        salesCloseAt: date(body.salesCloseAt),
+      });
+      return c.json(eventView(event, await priceTiers(em(), event.id)), 200);
+    },
+    setPrices: async (c) => {
+      const id = c.req.valid('param').id;
+      const body = c.req.valid('json');
+      const tiers = await setPriceTiers(ctx, id, body.currency, body.tiers);
+      return c.json(eventView(await getEvent(em(), id, { admin: true }), tiers), 200);
+    },
+    publishEvent: async (c) => {
+      const id = c.req.valid('param').id;
+      await publishEvent(ctx, id);
+      return c.json(await afterStep(id), 200);
+    },
+    cancelEvent: async (c) => {
+      const id = c.req.valid('param').id;
+      await cancel(deps, id, c);
+      return c.json(await afterStep(id), 200);
+    },
+    completeEvent: async (c) => {
+      const id = c.req.valid('param').id;
+      await completeEvent(ctx, id);
+      return c.json(await afterStep(id), 200);
+    },
+  };
+}
+
+async function cancel(deps: EventsRouteDeps, id: string, c: Context): Promise<void> {
+  // The body is optional; when sent it has been validated against CancelSchema.
+  const body = (await c.req.json().catch(() => ({}))) as { reason?: string };
+  const before = await getEvent(deps.ctx.orm.em.fork(), id, { admin: true });
+  // Cancelling again only makes sure the refunds run (after a failed start, for instance).
+  if (before.status !== 'cancelled') await cancelEvent(deps.ctx, id, body.reason ?? null);
+  if (before.status !== 'draft') await deps.startEventCancellation(id, body.reason ?? 'cancelled by the organizer');
+}

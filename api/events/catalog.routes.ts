@@ -1,0 +1,146 @@
+// The routes of events and their prices (admins write, everyone reads what is published), including the lifecycle
+// steps publish, cancel and complete, declared with every answer they give.
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import {
+  ADMIN_PROBLEMS,
+  BAD_INPUT,
+  MONEY_ROUTE_PROBLEMS,
+  NEEDS_TOKEN,
+  jsonAnswer,
+  jsonBody,
+  problemAnswer,
+} from '../../common/http/openapi.ts';
+import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
+import type { EventsAccess } from './events.deps.ts';
+import { EVENT_NOT_FOUND, STATE_CONFLICT } from './problems.ts';
+import {
+  CancelSchema,
+  EventInputSchema,
+  EventPageSchema,
+  EventPatchSchema,
+  EventQuerySchema,
+  EventSchema,
+  IdParamSchema,
+  PricesInputSchema,
+} from './schemas.ts';
+
+const tags = ['Events'];
+
+export const createEventRoute = createRoute({
+  method: 'post',
+  path: '/events',
+  tags,
+  summary: 'Create an event at a venue, as a draft',
+  ...NEEDS_TOKEN,
+  request: { body: jsonBody(EventInputSchema) },
+  responses: { 201: jsonAnswer(EventSchema, 'The draft'), ...ADMIN_PROBLEMS, ...BAD_INPUT },
+});
+
+export const listEventsRoute = createRoute({
+  method: 'get',
+  path: '/events',
+  tags,
+  summary: 'Events, soonest first',
+  description: 'Everyone sees published events; an admin token also shows drafts, cancelled and completed events (filter with `status`).',
+  request: { query: EventQuerySchema },
+  responses: { 200: jsonAnswer(EventPageSchema, 'One page'), ...BAD_INPUT },
+});
+
+export const eventRoute = createRoute({
+  method: 'get',
+  path: '/events/{id}',
+  tags,
+  summary: 'One event with its prices',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonAnswer(EventSchema, 'The event'), ...EVENT_NOT_FOUND, ...BAD_INPUT },
+});
+
+export const updateEventRoute = createRoute({
+  method: 'patch',
+  path: '/events/{id}',
+  tags,
+  summary: 'Change a draft or published event (title, description, dates, sales window)',
+  ...NEEDS_TOKEN,
+  request: { params: IdParamSchema, body: jsonBody(EventPatchSchema) },
+  responses: { 200: jsonAnswer(EventSchema, 'The event'), ...EVENT_NOT_FOUND, ...STATE_CONFLICT, ...ADMIN_PROBLEMS, ...BAD_INPUT },
+});
+
+export const setPricesRoute = createRoute({
+  method: 'put',
+  path: '/events/{id}/prices',
+  tags,
+  summary: "Set a draft's price tiers: one per section, in integer minor units",
+  ...NEEDS_TOKEN,
+  request: { params: IdParamSchema, body: jsonBody(PricesInputSchema) },
+  responses: {
+    200: jsonAnswer(EventSchema, 'The event with its prices'),
+    ...EVENT_NOT_FOUND,
+    ...STATE_CONFLICT,
+    ...ADMIN_PROBLEMS,
+    ...BAD_INPUT,
+  },
+});
+
+/** A lifecycle step: it answers the event after the step, or why the step is not allowed. */
+function transitionRoute<Extra extends Record<number, ReturnType<typeof problemAnswer>>>(path: string, summary: string, extra: Extra) {
+  return {
+    method: 'post' as const,
+    path,
+    tags,
+    summary,
+    ...NEEDS_TOKEN,
+    request: { params: IdParamSchema },
+    responses: {
+      200: jsonAnswer(EventSchema, 'The event'),
+      ...EVENT_NOT_FOUND,
+      ...STATE_CONFLICT,
+      ...extra,
+      ...ADMIN_PROBLEMS,
+      ...BAD_INPUT,
+    },
+  };
+}
+
+export const publishEventRoute = createRoute(
+  transitionRoute('/events/{id}/publish', 'Publish a draft: its seats go on sale in the sales window', {
+    409: problemAnswer('Not a draft (EVENT_STATE_CONFLICT), or a section with seats has no price (UNPRICED_SECTIONS)'),
+  }),
+);
+
+const cancelStep = transitionRoute(
+  '/events/{id}/cancel',
+  'Cancel a draft or published event: every hold is cancelled and every booking refunded (the event-cancellation saga)',
+  { 503: MONEY_ROUTE_PROBLEMS[503] },
+);
+export const cancelEventRoute = createRoute({
+  ...cancelStep,
+  request: { ...cancelStep.request, body: { ...jsonBody(CancelSchema), required: false } },
+});
+
+export const completeEventRoute = createRoute(
+  transitionRoute('/events/{id}/complete', 'Mark a published event as held (once it has started)', {
+    409: problemAnswer('Not published (EVENT_STATE_CONFLICT), or not started yet (EVENT_NOT_STARTED)'),
+  }),
+);
+
+export interface CatalogHandlers {
+  createEvent: RouteHandler<typeof createEventRoute, AppEnv>;
+  listEvents: RouteHandler<typeof listEventsRoute, AppEnv>;
+  event: RouteHandler<typeof eventRoute, AppEnv>;
+  updateEvent: RouteHandler<typeof updateEventRoute, AppEnv>;
+  setPrices: RouteHandler<typeof setPricesRoute, AppEnv>;
+  publishEvent: RouteHandler<typeof publishEventRoute, AppEnv>;
+  cancelEvent: RouteHandler<typeof cancelEventRoute, AppEnv>;
+  completeEvent: RouteHandler<typeof completeEventRoute, AppEnv>;
+}
+
+export function registerCatalogRoutes(app: ServiceApp, access: EventsAccess, handlers: CatalogHandlers): void {
+  app.openapi({ ...createEventRoute, middleware: access.admin }, handlers.createEvent);
+  app.openapi({ ...listEventsRoute, middleware: access.anyone }, handlers.listEvents);
+  app.openapi({ ...eventRoute, middleware: access.anyone }, handlers.event);
+  app.openapi({ ...updateEventRoute, middleware: access.admin }, handlers.updateEvent);
+  app.openapi({ ...setPricesRoute, middleware: access.admin }, handlers.setPrices);
+  app.openapi({ ...publishEventRoute, middleware: access.admin }, handlers.publishEvent);
+  app.openapi({ ...cancelEventRoute, middleware: access.adminMoney }, handlers.cancelEvent);
+  app.openapi({ ...completeEventRoute, middleware: access.admin }, handlers.completeEvent);
+}

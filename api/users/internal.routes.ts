@@ -1,0 +1,36 @@
+// /internal: what the gateway and the other services' money routes ask the users service, declared with every answer.
+import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import { jsonAnswer, problemAnswer } from '../../common/http/openapi.ts';
+import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
+import { IdParamSchema, RevocationsSchema, SessionStatusSchema } from './schemas.ts';
+
+const tags = ['Internal'];
+
+export const revokedSessionsRoute = createRoute({
+  method: 'get',
+  path: '/internal/revoked-sessions',
+  tags,
+  summary: 'Revoked sessions whose access tokens have not expired yet (for the gateway)',
+  description: 'Answers only requests that carry the gateway secret (X-Eventix-Gateway).',
+  responses: { 200: jsonAnswer(RevocationsSchema, 'The revocations'), 403: problemAnswer('Not the gateway (FORBIDDEN)') },
+});
+
+export const sessionStatusRoute = createRoute({
+  method: 'get',
+  path: '/internal/sessions/{id}',
+  tags,
+  summary: 'Whether a session is still open (for the money routes of the other services)',
+  description: 'Answers only requests that carry the platform secret (X-Eventix-Gateway). An unknown session is not open.',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonAnswer(SessionStatusSchema, 'The session'), 403: problemAnswer('Not a platform process (FORBIDDEN)') },
+});
+
+export interface InternalHandlers {
+  revokedSessions: RouteHandler<typeof revokedSessionsRoute, AppEnv>;
+  sessionStatus: RouteHandler<typeof sessionStatusRoute, AppEnv>;
+}
+
+export function registerInternalRoutes(app: ServiceApp, handlers: InternalHandlers): void {
+  app.openapi(revokedSessionsRoute, handlers.revokedSessions);
+  app.openapi(sessionStatusRoute, handlers.sessionStatus);
+}

@@ -1,0 +1,37 @@
+// The bookings service's activities in memory, typed by the real factory: transitions and an event's bookings.
+import type { BookingsActivities, EventBooking, Transition } from '../../activities/bookings.activities.ts';
+import type { CallLog } from './stub-calls.ts';
+
+/** The booking records: each transition written once, and an event's bookings with their latest status. */
+export function createStubBookings(calls: CallLog) {
+  const written = new Set<string>();
+  const ofEvent = new Map<string, Map<string, EventBooking>>();
+  const upsert = (eventId: string, booking: EventBooking) => {
+    const bookings = ofEvent.get(eventId) ?? new Map<string, EventBooking>();
+    bookings.set(booking.bookingId, booking);
+    ofEvent.set(eventId, bookings);
+  };
+  const activities: BookingsActivities = {
+    recordTransition(t: Transition) {
+      calls.add({ activity: 'recordTransition', key: t.bookingId, args: [t] });
+      // A retried write of the same transition changes nothing, as in the real table.
+      const id = `${t.bookingId}:${t.source}:${t.seq}`;
+      if (!written.has(id)) {
+        written.add(id);
+        const before = ofEvent.get(t.eventId)?.get(t.bookingId);
+        upsert(t.eventId, {
+          bookingId: t.bookingId,
+          customerId: t.customerId,
+          status: t.to,
+          paymentId: t.paymentId ?? before?.paymentId ?? null,
+        });
+      }
+      return Promise.resolve();
+    },
+    bookingsOfEvent(eventId) {
+      calls.add({ activity: 'bookingsOfEvent', key: eventId, args: [eventId] });
+      return Promise.resolve([...(ofEvent.get(eventId)?.values() ?? [])].map((b) => ({ ...b })));
+    },
+  };
+  return { activities, seed: upsert };
+}

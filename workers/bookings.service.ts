@@ -1,0 +1,46 @@
+// The bookings service: the booking API, the booking saga and every other workflow (its worker hosts them), the
+// booking records, and its projections of events and payments.
+import { fileURLToPath } from 'node:url';
+import { createBookingsActivities } from '../activities/bookings.activities.ts';
+import { registerBookingsRoutes } from '../api/bookings/bookings.routes.ts';
+import { createBookingMetrics } from '../domain/bookings/booking-metrics.ts';
+import { eventCatalogSubscription, paymentStatusSubscription } from '../domain/bookings/subscriptions.ts';
+import { Booking, BookingHistory } from '../entities/bookings/booking.entity.ts';
+import { MESSAGING_ENTITIES } from '../common/messaging/messaging.entities.ts';
+import { TASK_QUEUES } from '../workflows/task-queues.ts';
+import { remoteAuth } from './remote-auth.ts';
+import { defineService } from './service-manifest.ts';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './temporal-worker.ts';
+
+export const bookingsService = defineService({
+  name: 'bookings',
+  description: 'Bookings and the booking saga: hold, pay, confirm, expire, cancel, refund.',
+  data: {
+    entities: [...MESSAGING_ENTITIES, Booking, BookingHistory],
+    migrationsPath: fileURLToPath(new URL('../entities/bookings/migrations', import.meta.url)),
+  },
+  open: (base) => ({ ...remoteAuth(base), bookingMetrics: createBookingMetrics(base.metrics.registry) }),
+  subscriptions: {
+    'event-catalog': () => eventCatalogSubscription(),
+    'payment-status': () => paymentStatusSubscription(),
+  },
+  routes: (app, deps) =>
+    registerBookingsRoutes(app, {
+      orm: deps.orm,
+      client: deps.temporal.client,
+      verifier: deps.verifier,
+      sessions: deps.sessions,
+      config: deps.config,
+      metrics: deps.bookingMetrics,
+    }),
+  worker: {
+    taskQueue: TASK_QUEUES.bookings,
+    activities: (deps) =>
+      createBookingsActivities({
+        orm: deps.orm,
+        published: () => deps.outbox.kick(),
+        ended: (status) => deps.bookingMetrics.bookingOutcomes.inc({ status }),
+      }),
+    workflows: { path: WORKFLOWS_PATH, interceptorModules: WORKFLOW_INTERCEPTOR_MODULES },
+  },
+});

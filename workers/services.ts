@@ -1,0 +1,33 @@
+// The one registry of domain services: every process, the tests' in-process platform and `npm start` read it.
+import type { Config, ServiceName } from '../common/config.ts';
+import type { ServiceOrmSettings } from '../common/db/orm.ts';
+import { queueName, deadLetterQueue } from '../common/messaging/queues.ts';
+import { bookingsService } from './bookings.service.ts';
+import { eventsService } from './events.service.ts';
+import { paymentsService } from './payments.service.ts';
+import { ormSettingsOf } from './service-runtime.ts';
+import type { Service } from './service-manifest.ts';
+import { usersService } from './users.service.ts';
+
+/** A name in the configuration without a manifest here (or the other way round) does not compile. */
+export const SERVICES = {
+  users: usersService,
+  events: eventsService,
+  bookings: bookingsService,
+  payments: paymentsService,
+} as const satisfies Record<ServiceName, Service>;
+
+/** A service's database settings: its entities and migrations, at the configured address. */
+export function ormSettings(service: ServiceName, config: Pick<Config, 'services' | 'databasePoolMax'>): ServiceOrmSettings {
+  return ormSettingsOf(SERVICES[service], config);
+}
+
+/** Every queue (and dead-letter queue) the services declare on this exchange. */
+export function consumerQueues(config: Pick<Config, 'rabbitmq'>): string[] {
+  return Object.values(SERVICES).flatMap((service: Service) =>
+    service.purposes.flatMap((purpose) => {
+      const queue = queueName(config.rabbitmq.exchange, service.name, purpose);
+      return [queue, deadLetterQueue(queue)];
+    }),
+  );
+}
