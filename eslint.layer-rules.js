@@ -1,6 +1,6 @@
 // Which way dependencies point between the top-level roles, so a wrong-way import fails the lint rather than a review.
 // common/ and contracts/ know no service; domain code knows none of its adapters; a service's HTTP code knows no
-// other service's. Service folders under api/ are read from disk, so a new service is covered without an edit here.
+// other service's code in the same role. Service folders are read from disk, so a new service is covered without an edit.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
@@ -8,9 +8,20 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 const ROOT = import.meta.dirname;
 /** Entry points and tests sit on top of everything: nothing below them may import them. */
 const TOP = ['scripts', 'tests', 'main.ts'];
-const API_SERVICES = readdirSync(join(ROOT, 'api'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name);
+const foldersOf = (role) =>
+  readdirSync(join(ROOT, role), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+
+/** Within a role, one service's folder imports no other service's: what two services share lives below them. */
+const servicesApart = (role, message) => {
+  const services = foldersOf(role);
+  return services.map((service) => ({
+    target: `${role}/${service}`,
+    from: services.filter((other) => other !== service).map((other) => `${role}/${other}`),
+    message: `${role}/${service}/ ${message}`,
+  }));
+};
 
 const zones = [
   {
@@ -49,11 +60,9 @@ const zones = [
     from: ['workers', ...TOP],
     message: 'HTTP code is mounted by the service wiring in workers/ and does not import it.',
   },
-  ...API_SERVICES.map((service) => ({
-    target: `api/${service}`,
-    from: API_SERVICES.filter((other) => other !== service).map((other) => `api/${other}`),
-    message: `api/${service}/ imports no other service's HTTP code; what two services share lives in common/ or contracts/.`,
-  })),
+  ...servicesApart('api', "imports no other service's HTTP code; what two services share lives in common/ or contracts/."),
+  ...servicesApart('domain', "imports no other service's domain code: services meet through contracts/, activities and HTTP."),
+  ...servicesApart('entities', "imports no other service's tables: each service owns its own database."),
 ].filter((zone) => zone.from.length > 0);
 
 /** @type {import('eslint').Linter.Config} */
@@ -63,5 +72,18 @@ export const layerImportRules = {
   settings: { 'import-x/resolver-next': [createNodeResolver()] },
   rules: {
     'import-x/no-restricted-paths': ['error', { basePath: ROOT, zones }],
+    // The layer check resolves `.ts` specifiers only; a `.js` one would slip past it unresolved (the lint's own
+    // configuration files are the only JavaScript modules).
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: '^\\.{1,2}/(?!(.*/)?eslint\\.[\\w.-]+\\.js$).*\\.js$',
+            message: 'Import sibling modules by their .ts name, as everywhere in Eventix.',
+          },
+        ],
+      },
+    ],
   },
 };

@@ -18,16 +18,33 @@ const TERMINAL = ['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED', 'REFUNDED'];
 type BookingFacts = { id: string; event_id: string; status: string; seats: { seatId: string }[] };
 type PaymentFacts = { id: string; booking_id: string; status: string; captured_minor: number; refunded_minor: number };
 
+type InventoryFacts = { event_id: string; seat_id: string; status: string; hold_id: string | null; live: boolean };
+
 /** Checks the bookings of these events; `terminal` also requires every saga to have ended. */
 export async function checkInvariants(db: InvariantDatabases, scope: { eventIds: string[]; terminal?: boolean }): Promise<Violation[]> {
   if (scope.eventIds.length === 0) return [];
-  const violations: Violation[] = [];
   const bookings = await db.bookings.em
     .fork()
     .execute<BookingFacts[]>('select id, event_id, status, seats from booking where event_id in (?)', [scope.eventIds]);
-  const byId = new Map(bookings.map((b) => [b.id, b]));
+  return [
+    ...(await seatViolations(db, scope.eventIds, bookings)),
+    ...(await moneyViolations(db, bookings)),
+    ...(scope.terminal ? terminalViolations(bookings) : []),
+  ];
+}
 
-  // I-seat: at most one live booking per event and seat; the inventory agrees; never more sold than there are seats.
+/** I-seat: at most one live booking per event and seat; the inventory agrees; never more sold than there are seats. */
+async function seatViolations(db: InvariantDatabases, eventIds: string[], bookings: BookingFacts[]): Promise<Violation[]> {
+  const inventory = await db.events.em.fork().execute<InventoryFacts[]>(
+    `select event_id, seat_id, status, hold_id, (status = 'sold' or (status = 'held' and expires_at > now())) as live
+       from seat_inventory where event_id in (?)`,
+    [eventIds],
+  );
+  return [...sharedSeats(bookings), ...inventoryDisagreements(bookings, inventory), ...oversold(inventory)];
+}
+
+function sharedSeats(bookings: BookingFacts[]): Violation[] {
+  const violations: Violation[] = [];
   const owners = new Map<string, string>();
   for (const booking of bookings.filter((b) => ['HELD', 'PAYING', 'CONFIRMED'].includes(b.status))) {
     for (const seat of booking.seats) {
@@ -37,13 +54,13 @@ export async function checkInvariants(db: InvariantDatabases, scope: { eventIds:
       owners.set(key, booking.id);
     }
   }
-  const inventory = await db.events.em
-    .fork()
-    .execute<{ event_id: string; seat_id: string; status: string; hold_id: string | null; live: boolean }[]>(
-      `select event_id, seat_id, status, hold_id, (status = 'sold' or (status = 'held' and expires_at > now())) as live
-       from seat_inventory where event_id in (?)`,
-      [scope.eventIds],
-    );
+  return violations;
+}
+
+/** A sold seat belongs to a confirmed booking, and a confirmed booking's seats are sold to it. */
+function inventoryDisagreements(bookings: BookingFacts[], inventory: InventoryFacts[]): Violation[] {
+  const violations: Violation[] = [];
+  const byId = new Map(bookings.map((b) => [b.id, b]));
   for (const row of inventory.filter((r) => r.status === 'sold')) {
     const booking = row.hold_id ? byId.get(row.hold_id) : undefined;
     if (booking?.status !== 'CONFIRMED') {
@@ -64,6 +81,11 @@ export async function checkInvariants(db: InvariantDatabases, scope: { eventIds:
       }
     }
   }
+  return violations;
+}
+
+function oversold(inventory: InventoryFacts[]): Violation[] {
+  const violations: Violation[] = [];
   const capacity = new Map<string, number>();
   const sold = new Map<string, number>();
   for (const row of inventory) {
@@ -74,8 +96,11 @@ export async function checkInvariants(db: InvariantDatabases, scope: { eventIds:
     if (count > capacity.get(eventId)!)
       violations.push({ invariant: 'I-seat', detail: `event ${eventId} sold ${count} of ${capacity.get(eventId)} seats` });
   }
+  return violations;
+}
 
-  // I-money: CONFIRMED ⇔ exactly one capture not fully refunded; no capture kept without a booking; no double capture.
+/** I-money: CONFIRMED ⇔ exactly one capture not fully refunded; no capture kept without a booking; no double capture. */
+async function moneyViolations(db: InvariantDatabases, bookings: BookingFacts[]): Promise<Violation[]> {
   const ids = bookings.map((b) => b.id);
   const payments = ids.length
     ? await db.payments.em
@@ -84,6 +109,19 @@ export async function checkInvariants(db: InvariantDatabases, scope: { eventIds:
           ids,
         ])
     : [];
+  const kept = keptMoney(bookings, payments);
+  const ledger = ids.length
+    ? await db.payments.em.fork().execute<{ booking_id: string; captures: string }[]>(
+        `select split_part(idempotency_key, ':', 1) as booking_id, count(*) as captures from test_gateway_operation
+           where kind = 'charge' and outcome = 'captured' and split_part(idempotency_key, ':', 1) in (?) group by 1`,
+        [ids],
+      )
+    : [];
+  return [...kept, ...ledgerDisagreements(ledger, payments)];
+}
+
+function keptMoney(bookings: BookingFacts[], payments: PaymentFacts[]): Violation[] {
+  const violations: Violation[] = [];
   for (const booking of bookings) {
     const kept = payments.filter((p) => p.booking_id === booking.id && p.captured_minor > p.refunded_minor);
     if (booking.status === 'CONFIRMED' && kept.length !== 1) {
@@ -96,13 +134,12 @@ export async function checkInvariants(db: InvariantDatabases, scope: { eventIds:
       });
     }
   }
-  const ledger = ids.length
-    ? await db.payments.em.fork().execute<{ booking_id: string; captures: string }[]>(
-        `select split_part(idempotency_key, ':', 1) as booking_id, count(*) as captures from test_gateway_operation
-           where kind = 'charge' and outcome = 'captured' and split_part(idempotency_key, ':', 1) in (?) group by 1`,
-        [ids],
-      )
-    : [];
+  return violations;
+}
+
+/** The gateway's own ledger of captures agrees with the payments Eventix recorded. */
+function ledgerDisagreements(ledger: { booking_id: string; captures: string }[], payments: PaymentFacts[]): Violation[] {
+  const violations: Violation[] = [];
   for (const row of ledger) {
     const recorded = payments.filter((p) => p.booking_id === row.booking_id && p.captured_minor > 0).length;
     if (Number(row.captures) !== recorded) {
@@ -112,12 +149,12 @@ export async function checkInvariants(db: InvariantDatabases, scope: { eventIds:
       });
     }
   }
-
-  // I-terminal: every saga has ended.
-  if (scope.terminal) {
-    for (const booking of bookings.filter((b) => !TERMINAL.includes(b.status))) {
-      violations.push({ invariant: 'I-terminal', detail: `booking ${booking.id} is still ${booking.status}` });
-    }
-  }
   return violations;
+}
+
+/** I-terminal: every saga has ended. */
+function terminalViolations(bookings: BookingFacts[]): Violation[] {
+  return bookings
+    .filter((b) => !TERMINAL.includes(b.status))
+    .map((booking): Violation => ({ invariant: 'I-terminal', detail: `booking ${booking.id} is still ${booking.status}` }));
 }

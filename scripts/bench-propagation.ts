@@ -4,12 +4,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import amqp from 'amqplib';
+import amqp, { type ConfirmChannel } from 'amqplib';
 import { loadConfig } from '../common/config.ts';
-import { ensureDatabase, openServiceOrm } from '../common/db/orm.ts';
+import { ensureDatabase, openServiceOrm, type Orm } from '../common/db/orm.ts';
 import { createLogger } from '../common/logger.ts';
 import { consumerSetup } from '../common/messaging/consumer.ts';
-import { connectRabbit } from '../common/messaging/rabbitmq.ts';
+import { connectRabbit, type Rabbit } from '../common/messaging/rabbitmq.ts';
 import { buildEnvelope } from '../contracts/envelope.ts';
 import { eventUpdatedV1 } from '../contracts/events.ts';
 import { eventCatalogSubscription } from '../domain/bookings/subscriptions.ts';
@@ -24,8 +24,29 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function main(): Promise<void> {
   await ensureDatabase(config.services.bookings.databaseUrl);
   const orm = await openServiceOrm(ormSettings('bookings', config), { migrate: true });
-  // A consumer of its own (a running platform's bookings consumers share the queue and the work).
-  const rabbit = await connectRabbit({
+  const rabbit = await startCatalogConsumer(orm);
+  const connection = await amqp.connect(config.rabbitmq.url);
+  const channel = await connection.createConfirmChannel();
+  const { occurredAt, eventIds, publishMs } = await publishFacts(channel);
+  const rows = await awaitProjection(orm, [...occurredAt.keys()]);
+  const result = summarise(rows, occurredAt, publishMs);
+  console.log(`publish-to-projection lag: p50 ${result.lagMs?.p50} ms, p99 ${result.lagMs?.p99} ms, max ${result.lagMs?.max} ms`);
+  const dir = join(config.dataDir, 'bench');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'propagation.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`results in ${join(dir, 'propagation.json')}`);
+
+  // The benchmark's rows leave the catalog again.
+  await orm.em.fork().execute('delete from event_catalog where event_id in (?)', [eventIds]);
+  await rabbit.close();
+  await connection.close();
+  await orm.close();
+  if (rows.length < count) throw new Error(`only ${rows.length} of ${count} facts were projected within 2 minutes`);
+}
+
+/** A consumer of its own (a running platform's bookings consumers share the queue and the work). */
+function startCatalogConsumer(orm: Orm): Promise<Rabbit> {
+  return connectRabbit({
     url: config.rabbitmq.url,
     exchange: config.rabbitmq.exchange,
     logger,
@@ -37,8 +58,10 @@ async function main(): Promise<void> {
       subscriptions: [{ purpose: 'event-catalog', ...eventCatalogSubscription() }],
     }),
   });
-  const connection = await amqp.connect(config.rabbitmq.url);
-  const channel = await connection.createConfirmChannel();
+}
+
+/** Publishes the burst at once and waits for the broker's confirms; each fact's occurredAt is kept by message id. */
+async function publishFacts(channel: ConfirmChannel): Promise<{ occurredAt: Map<string, number>; eventIds: string[]; publishMs: number }> {
   const occurredAt = new Map<string, number>();
   const eventIds: string[] = [];
   console.log(`publishing ${count} event.updated facts to ${config.rabbitmq.exchange}…`);
@@ -68,12 +91,17 @@ async function main(): Promise<void> {
   await channel.waitForConfirms();
   const publishMs = Date.now() - started;
   console.log(`published and confirmed in ${publishMs} ms; waiting for the projection…`);
+  return { occurredAt, eventIds, publishMs };
+}
 
-  const ids = [...occurredAt.keys()];
+type InboxRow = { message_id: string; processed_at: string };
+
+/** Polls the consumer's inbox until every fact is in it or two minutes have passed, showing the progress. */
+async function awaitProjection(orm: Orm, ids: string[]): Promise<InboxRow[]> {
   const applied = () =>
     orm.em
       .fork()
-      .execute<{ message_id: string; processed_at: string }[]>(
+      .execute<InboxRow[]>(
         `select message_id, processed_at from inbox_message where consumer = 'bookings.event-catalog' and message_id in (?)`,
         [ids],
       );
@@ -85,8 +113,12 @@ async function main(): Promise<void> {
     rows = await applied();
   }
   console.log(`\r  projected ${rows.length} of ${count}`);
+  return rows;
+}
+
+function summarise(rows: InboxRow[], occurredAt: Map<string, number>, publishMs: number) {
   const lags = rows.map((r) => new Date(r.processed_at).getTime() - occurredAt.get(r.message_id)!).sort((a, b) => a - b);
-  const result = {
+  return {
     at: new Date().toISOString(),
     events: count,
     projected: rows.length,
@@ -94,18 +126,6 @@ async function main(): Promise<void> {
     lagMs: lags.length ? { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1)! } : null,
     throughputPerSecond: lags.length ? Math.round((rows.length / Math.max(1, lags.at(-1)!)) * 1000) : 0,
   };
-  console.log(`publish-to-projection lag: p50 ${result.lagMs?.p50} ms, p99 ${result.lagMs?.p99} ms, max ${result.lagMs?.max} ms`);
-  const dir = join(config.dataDir, 'bench');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'propagation.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`results in ${join(dir, 'propagation.json')}`);
-
-  // The benchmark's rows leave the catalog again.
-  await orm.em.fork().execute('delete from event_catalog where event_id in (?)', [eventIds]);
-  await rabbit.close();
-  await connection.close();
-  await orm.close();
-  if (rows.length < count) throw new Error(`only ${rows.length} of ${count} facts were projected within 2 minutes`);
 }
 
 main().catch((err: unknown) => {

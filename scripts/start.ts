@@ -104,14 +104,21 @@ async function main(config: Config): Promise<void> {
     createDatabases: true,
     progress: say,
   });
+  await startTemporal(config, infra.temporalCli, dataDir);
+  await startMailCatcher(config, dataDir);
+  const gatewayUrl = await startPlatform(config);
+  printReady(config, gatewayUrl);
+}
 
+/** Uses a Temporal server already listening on the configured address, or starts the dev server with its data here. */
+async function startTemporal(config: Config, binary: string, dataDir: string): Promise<void> {
   if (await temporalReachable(config.temporal.address)) {
     say(`Temporal already running at ${config.temporal.address}; using it`);
   } else {
     const [ip, port] = config.temporal.address.split(':');
     say(`starting the Temporal dev server on ${config.temporal.address} (data in ${join(config.dataDir, 'temporal.db')})`);
     temporal = await startTemporalDevServer({
-      binary: infra.temporalCli,
+      binary,
       ip,
       port: Number(port),
       uiPort: portOf(config.temporal.uiUrl),
@@ -120,7 +127,10 @@ async function main(config: Config): Promise<void> {
   }
 
   if (temporal) watch('temporal', temporal.exited);
+}
 
+/** Uses a mail catcher already listening on the SMTP port, or starts maildev with its mail here. */
+async function startMailCatcher(config: Config, dataDir: string): Promise<void> {
   const smtpPort = portOf(config.mail.smtpUrl.replace(/^smtps?:/, 'http:'));
   const mailUiPort = portOf(config.mail.uiUrl);
   if (await portOpen(smtpPort)) {
@@ -146,7 +156,10 @@ async function main(config: Config): Promise<void> {
     ];
     start('maildev', [maildev, ...args], process.env);
   }
+}
 
+/** Starts the services and the gateway, and answers the gateway's address once its health check passes. */
+async function startPlatform(config: Config): Promise<string> {
   const env = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty', EVENTIX_PARENT_PID: String(process.pid) };
   for (const name of [...SERVICE_NAMES, 'gateway'] as const) start(name, [join(ROOT, 'main.ts'), name], env);
 
@@ -163,7 +176,10 @@ async function main(config: Config): Promise<void> {
     180_000,
     () => (stopping ? 'a process exited during start' : undefined),
   );
+  return gatewayUrl;
+}
 
+function printReady(config: Config, gatewayUrl: string): void {
   const rows: [string, string][] = [
     ['API gateway', `${gatewayUrl}/api/v1`],
     ['API docs (all services)', `${gatewayUrl}/docs`],

@@ -4,10 +4,11 @@ import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/com
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { activityFailureOf, asActivity } from '../activities/domain-failure.ts';
-import { DOMAIN_ERROR_KINDS, DomainError, domainErrorOf, type DomainErrorKind } from '../common/errors/domain-error.ts';
+import { domainErrorOf } from '../api/bookings/booking-saga-client.ts';
+import { DOMAIN_ERROR_KINDS, DomainError, type DomainErrorKind } from '../common/errors/domain-error.ts';
 import { HttpProblem } from '../common/http/problem.ts';
 import { createServiceApp } from '../common/http/service-app.ts';
-import { domainFailureOf, refusal } from '../workflows/domain-failures.ts';
+import { domainFailureOf, failureDetailsOf, refusal } from '../workflows/domain-failures.ts';
 
 /** An app whose one route throws what it is given, answered by the service app's own error handler. */
 function appThrowing(err: Error) {
@@ -130,6 +131,20 @@ describe('a domain error in an activity', () => {
       details: [[{ field: 'seats.s1', message: 'x' }]],
     });
     expect(domainFailureOf(older)).toMatchObject({ code: 'SEATS_UNAVAILABLE', kind: undefined, details: {} });
+  });
+
+  it('believes only well-formed details: a wrong kind, seat ids or field errors are left out', () => {
+    const odd = ApplicationFailure.create({
+      type: 'SEATS_UNAVAILABLE',
+      message: 'Taken.',
+      details: [{ kind: 'sideways', seatIds: 's1', errors: [{ field: 3 }], retryAfterSeconds: '5' }],
+    });
+    expect(domainFailureOf(odd)).toEqual({ code: 'SEATS_UNAVAILABLE', kind: undefined, message: 'Taken.', details: {} });
+    expect(failureDetailsOf({ kind: 'conflict', seatIds: ['s1'], retryAfterSeconds: 2 })).toEqual({
+      kind: 'conflict',
+      seatIds: ['s1'],
+      retryAfterSeconds: 2,
+    });
   });
 
   it('is read back by a route as the same domain error', () => {

@@ -1,5 +1,5 @@
 // The layer rule fails the lint on a wrong-way import (common/ reaching into a service, one service's HTTP code into
-// another's) and lets the right-way ones through.
+// another's, one service's domain code or tables into another's) and lets the right-way ones through.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
@@ -29,11 +29,18 @@ describe('the layer import rule', () => {
     ],
     ["import { createAccount } from '../../domain/users/accounts.ts';", 'entities/users/probe.ts', 'entities/ hold the tables'],
     ["import { RevocationsSchema } from '../users/schemas.ts';", 'api/gateway/probe.ts', "imports no other service's HTTP code"],
+    ["import { holdSeats } from '../events/seats.ts';", 'domain/bookings/probe.ts', "imports no other service's domain code"],
+    ["import type { Payment } from '../payments/payment.entity.ts';", 'entities/bookings/probe.ts', "imports no other service's tables"],
   ])('refuses %s in %s', async (code, filePath, reason) => {
     const found = await problems(code, filePath);
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('import-x/no-restricted-paths');
     expect(found[0]).toContain(reason);
+  });
+
+  it('refuses a sibling module named by a .js specifier, which the layer check could not follow', async () => {
+    const found = await problems("import type { UserView } from '../api/users/schemas.js';", 'common/probe.ts');
+    expect(found).toEqual([expect.stringContaining('no-restricted-imports')]);
   });
 
   it.each([

@@ -17,9 +17,10 @@ async function problems(code: string, filePath = 'workflows/probe.workflow.ts'):
 }
 
 describe('the workflow import rule', () => {
-  it('accepts @temporalio/workflow, sibling workflow modules and type-only imports', async () => {
+  it('accepts @temporalio/workflow, @temporalio/common, sibling workflow modules and type-only imports', async () => {
     const code = [
       "import { proxyActivities } from '@temporalio/workflow';",
+      "import { defineSearchAttributeKey } from '@temporalio/common';",
       "import { TASK_QUEUES } from './task-queues.ts';",
       "import type { PlatformActivities } from '../activities/platform.activities.ts';",
       "import type { Orm } from '../common/db/orm.ts';",
@@ -31,9 +32,9 @@ describe('the workflow import rule', () => {
     ["import { readFile } from 'node:fs';", 'Node built-ins'],
     ["import crypto from 'crypto';", 'Node built-ins'],
     ["import { createPlatformActivities } from '../activities/platform.activities.ts';", 'import type'],
-    ["import { OutboxMessage } from '../entities/messaging/outbox-message.entity.ts';", 'import type'],
+    ["import { Booking } from '../entities/bookings/booking.entity.ts';", 'import type'],
     ["import { Client } from '@temporalio/client';", 'import type'],
-    ["import { OutboxMessage } from './../entities/messaging/outbox-message.entity.ts';", 'import type'],
+    ["import { Booking } from './../entities/bookings/booking.entity.ts';", 'import type'],
     ["import { helper } from './nested/helper.ts';", 'import type'],
   ])('refuses %s', async (code, reason) => {
     const found = await problems(code);

@@ -2,6 +2,7 @@
 // facts it consumes and what it does on start. The process runtime (service-runtime.ts) reads nothing else.
 import type { TokenVerifier } from '../common/auth/verify.ts';
 import type { Config, ServiceName } from '../common/config.ts';
+import type { UntypedActivities } from '@temporalio/common';
 import type { Orm, ServiceOrmSettings } from '../common/db/orm.ts';
 import type { ReadinessCheck } from '../common/http/readiness.ts';
 import type { ServiceApp } from '../common/http/service-app.ts';
@@ -9,7 +10,6 @@ import type { Logger } from '../common/logger.ts';
 import type { Subscription } from '../common/messaging/consumer.ts';
 import type { Rabbit } from '../common/messaging/rabbitmq.ts';
 import type { Metrics } from '../common/observability/metrics.ts';
-import type { Tracing } from '../common/observability/tracing.ts';
 import type { Temporal } from '../common/temporal/temporal.ts';
 
 /** What every domain service process opens before its own pieces, in this order. */
@@ -20,7 +20,6 @@ export interface PlatformDeps {
   orm: Orm;
   temporal: Temporal;
   metrics: Metrics;
-  tracing: Tracing;
   /** Proves that a forwarded client address was set by the gateway. */
   gatewaySecret: string;
 }
@@ -40,8 +39,8 @@ export interface OwnDeps {
 /** Releases what a step opened; run in reverse order when the process stops. */
 export type Closer = () => Promise<unknown>;
 
-export interface ServiceManifest<Own extends OwnDeps> {
-  name: ServiceName;
+export interface ServiceManifest<Name extends ServiceName, Own extends OwnDeps> {
+  name: Name;
   /** One sentence for its OpenAPI document. */
   description: string;
   /** Its database: entities and the folder of its migrations. */
@@ -57,7 +56,7 @@ export interface ServiceManifest<Own extends OwnDeps> {
   /** Its Temporal worker: the activities on its task queue, and the workflows if it hosts them. */
   worker: {
     taskQueue: string;
-    activities(deps: ConnectedDeps & Own): object;
+    activities(deps: ConnectedDeps & Own): UntypedActivities;
     workflows?: ServiceWorkflows;
   };
   /** Readiness checks beyond the database, RabbitMQ, Temporal and the outbox. */
@@ -76,8 +75,8 @@ export interface ServiceWorkflows {
 }
 
 /** A service as the runtime sees it: the same manifest, its own dependency type hidden behind closures. */
-export interface Service {
-  name: ServiceName;
+export interface Service<Name extends ServiceName = ServiceName> {
+  name: Name;
   description: string;
   data: ServiceData;
   taskQueue: string;
@@ -96,11 +95,11 @@ export interface OpenedService {
 export interface ConnectedService {
   onStart(): Promise<void>;
   routes(app: ServiceApp): void;
-  activities(): object;
+  activities(): UntypedActivities;
   readiness(): ReadinessCheck[];
 }
 
-export function defineService<Own extends OwnDeps>(manifest: ServiceManifest<Own>): Service {
+export function defineService<Name extends ServiceName, Own extends OwnDeps>(manifest: ServiceManifest<Name, Own>): Service<Name> {
   const subscriptions = Object.entries(manifest.subscriptions ?? {});
   return {
     name: manifest.name,

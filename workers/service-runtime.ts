@@ -1,5 +1,6 @@
 // A domain service process, for any manifest: its database (migrated), Temporal, its own pieces, RabbitMQ and the
 // outbox relay, then its HTTP API and/or its Temporal worker. Everything opened is released in reverse order.
+import type { UntypedActivities } from '@temporalio/common';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createPlatformActivities } from '../activities/platform.activities.ts';
 import type { Config } from '../common/config.ts';
@@ -91,7 +92,6 @@ export async function openDomainService(
       orm,
       temporal,
       metrics,
-      tracing: options.tracing,
       gatewaySecret: await gatewaySecret(config),
     };
     const own = await service.open(base, closers.push);
@@ -156,7 +156,7 @@ export async function startDomainService(
 }
 
 /** Every worker answers the platform check's ping besides its own activities. */
-export function workerActivities(opened: Pick<OpenedDomainService, 'deps' | 'service'>): object {
+export function workerActivities(opened: Pick<OpenedDomainService, 'deps' | 'service'>): UntypedActivities {
   return { ...createPlatformActivities({ service: opened.deps.service, orm: opened.deps.orm }), ...opened.service.activities() };
 }
 

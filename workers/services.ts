@@ -9,13 +9,13 @@ import { ormSettingsOf } from './service-runtime.ts';
 import type { Service } from './service-manifest.ts';
 import { usersService } from './users.service.ts';
 
-/** A name in the configuration without a manifest here (or the other way round) does not compile. */
+/** A name in the service directory without its manifest here (or under another name) does not compile. */
 export const SERVICES = {
   users: usersService,
   events: eventsService,
   bookings: bookingsService,
   payments: paymentsService,
-} as const satisfies Record<ServiceName, Service>;
+} as const satisfies { [Name in ServiceName]: Service<Name> };
 
 /** A service's database settings: its entities and migrations, at the configured address. */
 export function ormSettings(service: ServiceName, config: Pick<Config, 'services' | 'databasePoolMax'>): ServiceOrmSettings {

@@ -8,6 +8,7 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
 import { Worker, type ActivityInterceptorsFactory, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { UntypedActivities } from '@temporalio/common';
 import type { ServiceName } from '../common/config.ts';
 import { SERVICE_ATTRIBUTE, type Tracing } from '../common/observability/tracing.ts';
 import type { ServiceWorkflows } from './service-manifest.ts';
@@ -43,7 +44,7 @@ function activityInterceptors(service: ServiceName): ActivityInterceptorsFactory
 export interface WorkerDeps {
   service: ServiceName;
   taskQueue: string;
-  activities: object;
+  activities: UntypedActivities;
   /** The workflows this worker hosts, if any (the bookings service hosts them all). */
   workflows?: ServiceWorkflows;
   tracing: Tracing;

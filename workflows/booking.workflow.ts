@@ -12,8 +12,6 @@ import type { BookingInput, BookingStatus, BookingView, CancelRequest, PayAnswer
 import { domainFailureOf } from './domain-failures.ts';
 import { BOOKING_STATUS } from './search-attributes.ts';
 
-export { cancelSignal, cancelUpdate, holdUpdate, payUpdate, statusQuery } from './booking-messages.ts';
-
 const events = proxyActivities<EventsActivities>(SEAT_ACTIVITIES);
 const payments = proxyActivities<PaymentsActivities>(PAYMENT_ACTIVITIES);
 const bookings = proxyActivities<BookingsActivities>(BOOKKEEPING_ACTIVITIES);

@@ -1,7 +1,7 @@
 // How workflows read a refusal: by the failure's type (the domain error's stable code) and the one structured details
 // object the activity adapter attached; and how an update validator refuses in the same shape.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { DomainErrorKind, DomainFailureDetails } from '../common/errors/domain-error.ts';
+import type { DomainErrorKind, DomainFailureDetails, FieldError } from '../common/errors/domain-error.ts';
 
 export interface DomainFailure {
   code: string | undefined;
@@ -10,13 +10,47 @@ export interface DomainFailure {
   details: Partial<DomainFailureDetails>;
 }
 
-/** The domain refusal behind an activity's failure; undefined when it failed for another reason. */
+/** Every kind, to recognise one in a failure's details (the compiler keeps it complete). */
+const KINDS: Record<DomainErrorKind, true> = {
+  invalid: true,
+  unauthorized: true,
+  forbidden: true,
+  not_found: true,
+  conflict: true,
+  declined: true,
+  rate_limited: true,
+  unavailable: true,
+};
+
+const isKind = (value: unknown): value is DomainErrorKind => typeof value === 'string' && Object.hasOwn(KINDS, value);
+const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+const isFieldErrors = (value: unknown): value is FieldError[] =>
+  Array.isArray(value) &&
+  value.every(
+    (e: unknown) =>
+      typeof e === 'object' && e !== null && 'field' in e && typeof e.field === 'string' && 'message' in e && typeof e.message === 'string',
+  );
+
+/**
+ * The details a failure carries, field by field: whatever crossed Temporal is checked before it is believed. Failures
+ * recorded before the details were one object carry a list: read as no details.
+ */
+export function failureDetailsOf(value: unknown): Partial<DomainFailureDetails> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const { kind, seatIds, errors, retryAfterSeconds } = value as Record<string, unknown>;
+  return {
+    ...(isKind(kind) ? { kind } : {}),
+    ...(isStrings(seatIds) ? { seatIds } : {}),
+    ...(isFieldErrors(errors) ? { errors } : {}),
+    ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
+  };
+}
+
+/** The domain refusal behind an activity's (or an update's) failure; undefined when it failed for another reason. */
 export function domainFailureOf(err: unknown): DomainFailure | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (!(cause instanceof ApplicationFailure)) return undefined;
-  const first: unknown = cause.details?.[0];
-  // Failures recorded before the details were one object carry a list here: read as no details.
-  const details = typeof first === 'object' && first !== null && !Array.isArray(first) ? (first as Partial<DomainFailureDetails>) : {};
+  const details = failureDetailsOf(cause.details?.[0]);
   return { code: cause.type ?? undefined, kind: details.kind, message: cause.message, details };
 }
 

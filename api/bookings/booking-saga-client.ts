@@ -9,8 +9,9 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { DomainError, domainErrorOf, type DomainErrorDetails } from '../../common/errors/domain-error.ts';
+import { DomainError, isDomainErrorKind, type DomainErrorDetails, type DomainErrorKind } from '../../common/errors/domain-error.ts';
 import { bookingCancellationWorkflow } from '../../workflows/booking-cancellation.workflow.ts';
+import { domainFailureOf } from '../../workflows/domain-failures.ts';
 import { bookingCancellationWorkflowId, bookingWorkflowId, cancelUpdate, holdUpdate, payUpdate } from '../../workflows/booking-messages.ts';
 import type {
   BookingInput,
@@ -48,7 +49,16 @@ export function holdWithStart(client: Client, input: BookingInput): Promise<Hold
 
 /** A saga's refusal (a hold or a payment that did not go through) as the domain error it stands for. */
 export function refusalOf(answer: Refused, details: DomainErrorDetails = {}): DomainError {
-  return new DomainError(answer.kind, answer.code, answer.message, details);
+  // An answer from a worker older than the kind it carries is read by its code.
+  const kind = isDomainErrorKind(answer.kind) ? answer.kind : answer.code.endsWith('_NOT_FOUND') ? 'not_found' : 'conflict';
+  return new DomainError(kind, answer.code, answer.message, details);
+}
+
+/** Reads a failure back into the domain error it carries; `fallback` names it when the failure carries no code or kind. */
+export function domainErrorOf(failure: ApplicationFailure, fallback: { kind: DomainErrorKind; code: string }): DomainError {
+  const read = domainFailureOf(failure);
+  const { kind, ...details } = read?.details ?? {};
+  return new DomainError(kind ?? fallback.kind, read?.code ?? fallback.code, failure.message, details);
 }
 
 /** An update the saga refused (its validator) or could not take any more (it has ended). */

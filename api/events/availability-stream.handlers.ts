@@ -1,6 +1,5 @@
 // Live availability of one event over server-sent events: a snapshot, then each seat change in order, kept alive when idle.
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import { HttpProblem } from '../../common/http/problem.ts';
 import type { EventsContext } from '../../domain/events/events.ts';
 import type { SeatFeed } from '../../domain/events/seat-feed.ts';
 import { seatMap } from '../../domain/events/seats.ts';
@@ -15,9 +14,7 @@ const KEEP_ALIVE_MS = 15_000;
 export function availabilityStreamHandler(deps: Pick<EventsRouteDeps, 'ctx' | 'feed'>): AvailabilityStreamHandler {
   return async (c) => {
     const event = await publishedEvent(deps.ctx, c, c.req.valid('param').id);
-    const feed = deps.feed;
-    if (!feed) throw new HttpProblem(503, 'STREAM_UNAVAILABLE', 'Live availability is not running on this instance.');
-    return streamSSE(c, (stream) => relayAvailability(stream, deps.ctx, feed, event.id));
+    return streamSSE(c, (stream) => relayAvailability(stream, deps.ctx, deps.feed, event.id));
   };
 }
 

@@ -12,7 +12,8 @@ export interface EventsRouteDeps {
   verifier: TokenVerifier;
   /** Cancelling an event refunds its bookings: the admin's session must be open right now. */
   sessions: SessionCheck;
-  feed: SeatFeed | undefined;
+  /** Seat changes of every events instance, for the live availability stream. */
+  feed: SeatFeed;
   /** Cancels the holds and refunds the bookings of a cancelled event. */
   startEventCancellation: StartEventCancellation;
 }

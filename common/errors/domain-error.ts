@@ -53,18 +53,3 @@ export type DomainFailureDetails = DomainErrorDetails & { kind: DomainErrorKind 
 export function isDomainErrorKind(value: unknown): value is DomainErrorKind {
   return typeof value === 'string' && (DOMAIN_ERROR_KINDS as readonly string[]).includes(value);
 }
-
-/** The parts of a Temporal failure a domain error travels in (its type is the code, its one details entry the rest). */
-export interface FailureLike {
-  type?: string | null;
-  message: string;
-  details?: unknown[] | null;
-}
-
-/** Reads a failure back into the domain error it carries; `fallback` names it when the failure carries no code or kind. */
-export function domainErrorOf(failure: FailureLike, fallback: { kind: DomainErrorKind; code: string }): DomainError {
-  const first = failure.details?.[0];
-  const carried: Partial<DomainFailureDetails> = typeof first === 'object' && first !== null && !Array.isArray(first) ? first : {};
-  const { kind, ...details } = carried;
-  return new DomainError(isDomainErrorKind(kind) ? kind : fallback.kind, failure.type ?? fallback.code, failure.message, details);
-}

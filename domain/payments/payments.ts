@@ -16,7 +16,13 @@ import {
   type PaymentTransactionRow,
   type RefundRow,
 } from '../../entities/payments/payment.entity.ts';
-import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from './gateways/gateway.ts';
+import {
+  GatewayRejectedError,
+  GatewayUnavailableError,
+  type ChargeOutcome,
+  type PaymentGateway,
+  type RefundOutcome,
+} from './gateways/gateway.ts';
 
 export const PRODUCER = 'payments';
 
@@ -112,6 +118,16 @@ async function logged<T>(
  */
 export async function charge(ctx: PaymentsContext, input: ChargeInput): Promise<PaymentRow> {
   const gateway = gatewayOf(ctx, input.gateway);
+  const payment = await paymentOfKey(ctx, input);
+  if (payment.status !== 'PENDING') return payment;
+  const outcome = await askGatewayToCharge(ctx, gateway, payment, input);
+  const settled = await settleCharge(ctx, payment, outcome);
+  ctx.published();
+  return settled;
+}
+
+/** Finds or makes the payment of this idempotency key; a key already used for another payment is a conflict. */
+async function paymentOfKey(ctx: PaymentsContext, input: ChargeInput): Promise<PaymentRow> {
   const em = ctx.orm.em.fork();
   await em.execute(
     `insert into payment (id, booking_id, customer_id, amount_minor, currency, gateway, status, idempotency_key, created_at)
@@ -129,9 +145,16 @@ export async function charge(ctx: PaymentsContext, input: ChargeInput): Promise<
   ) {
     throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key belongs to a different payment.');
   }
-  if (payment.status !== 'PENDING') return payment;
+  return payment;
+}
 
-  const outcome = await logged(
+function askGatewayToCharge(
+  ctx: PaymentsContext,
+  gateway: PaymentGateway,
+  payment: PaymentRow,
+  input: ChargeInput,
+): Promise<ChargeOutcome> {
+  return logged(
     ctx,
     {
       paymentId: payment.id,
@@ -154,8 +177,11 @@ export async function charge(ctx: PaymentsContext, input: ChargeInput): Promise<
         ? { outcome: 'succeeded', reference: result.reference, response: result.raw }
         : { outcome: 'declined', reference: result.reference, errorCode: result.code, response: result.raw },
   );
+}
 
-  const settled = await ctx.orm.em.fork().transactional(async (tx) => {
+/** Records the gateway's answer on the payment and, for a capture, the fact that reports it, in one transaction. */
+function settleCharge(ctx: PaymentsContext, payment: PaymentRow, outcome: ChargeOutcome): Promise<PaymentRow> {
+  return ctx.orm.em.fork().transactional(async (tx) => {
     // Only the attempt that moves the payment out of PENDING reports it: overlapping attempts publish one fact.
     const moved =
       outcome.outcome === 'succeeded'
@@ -188,8 +214,6 @@ export async function charge(ctx: PaymentsContext, input: ChargeInput): Promise<
     }
     return tx.findOneOrFail(Payment, { id: payment.id }, { refresh: true });
   });
-  ctx.published();
-  return settled;
 }
 
 export interface RefundInput {
@@ -200,12 +224,27 @@ export interface RefundInput {
   idempotencyKey: string;
 }
 
+type RefundOfPayment = { refund: RefundRow; payment: PaymentRow };
+
 /**
  * Refunds part or all of a captured payment. The amount is reserved under the payment's row lock first, so two
  * refunds together never exceed the capture; the gateway is then asked with the refund's key.
  */
-export async function refund(ctx: PaymentsContext, input: RefundInput): Promise<{ refund: RefundRow; payment: PaymentRow }> {
-  const reserved = await ctx.orm.em.fork().transactional(async (tx) => {
+export async function refund(ctx: PaymentsContext, input: RefundInput): Promise<RefundOfPayment> {
+  const reserved = await reserveRefund(ctx, input);
+  if (reserved.refund.status !== 'PENDING') return reserved;
+  const outcome = await askGatewayToRefund(ctx, reserved);
+  const done = await settleRefund(ctx, reserved, outcome);
+  ctx.published();
+  return done;
+}
+
+/**
+ * Reserves the refund's amount as a PENDING refund row, in one transaction under the payment's row lock: pending
+ * refunds count against what is left, so refunds together never exceed the capture. A known key answers its refund.
+ */
+function reserveRefund(ctx: PaymentsContext, input: RefundInput): Promise<RefundOfPayment> {
+  return ctx.orm.em.fork().transactional(async (tx) => {
     const [payment] = await tx.execute<{ id: string }[]>('select id from payment where id = ? for update', [input.paymentId]);
     if (!payment) throw new DomainError('not_found', 'PAYMENT_NOT_FOUND', 'No payment with this id.');
     const current = await tx.findOneOrFail(Payment, { id: input.paymentId });
@@ -216,23 +255,7 @@ export async function refund(ctx: PaymentsContext, input: RefundInput): Promise<
       }
       return { refund: earlier, payment: current };
     }
-    if (current.status !== 'SUCCEEDED' && current.status !== 'PARTIALLY_REFUNDED') {
-      throw new DomainError('conflict', 'PAYMENT_NOT_REFUNDABLE', `A ${current.status} payment cannot be refunded.`);
-    }
-    const [{ pending }] = (await tx.execute<{ pending: string }[]>(
-      `select coalesce(sum(amount_minor), 0) as pending from refund where payment_id = ? and status = 'PENDING'`,
-      [input.paymentId],
-    )) as [{ pending: string }];
-    const left = current.capturedMinor - current.refundedMinor - Number(pending);
-    const amount = input.amountMinor ?? left;
-    if (amount <= 0 || amount > left) {
-      throw new DomainError(
-        'conflict',
-        'REFUND_EXCEEDS_CAPTURED',
-        `Only ${left} (minor units of ${current.currency.trim()}) of this payment can still be refunded; asked for ${amount}.`,
-        { errors: [{ field: 'amountMinor', message: `at most ${left}` }] },
-      );
-    }
+    const amount = await refundableAmount(tx, current, input);
     const row = tx.create(Refund, {
       id: randomUUID(),
       paymentId: input.paymentId,
@@ -245,12 +268,33 @@ export async function refund(ctx: PaymentsContext, input: RefundInput): Promise<
     await tx.flush();
     return { refund: row, payment: current };
   });
-  if (reserved.refund.status !== 'PENDING') return reserved;
+}
 
-  const { refund: pendingRefund, payment } = reserved;
-  let outcome;
+/** The amount to refund, checked against what is left once refunds already granted and reserved are taken off. */
+async function refundableAmount(tx: EntityManager, current: PaymentRow, input: RefundInput): Promise<number> {
+  if (current.status !== 'SUCCEEDED' && current.status !== 'PARTIALLY_REFUNDED') {
+    throw new DomainError('conflict', 'PAYMENT_NOT_REFUNDABLE', `A ${current.status} payment cannot be refunded.`);
+  }
+  const [{ pending }] = (await tx.execute<{ pending: string }[]>(
+    `select coalesce(sum(amount_minor), 0) as pending from refund where payment_id = ? and status = 'PENDING'`,
+    [input.paymentId],
+  )) as [{ pending: string }];
+  const left = current.capturedMinor - current.refundedMinor - Number(pending);
+  const amount = input.amountMinor ?? left;
+  if (amount <= 0 || amount > left) {
+    throw new DomainError(
+      'conflict',
+      'REFUND_EXCEEDS_CAPTURED',
+      `Only ${left} (minor units of ${current.currency.trim()}) of this payment can still be refunded; asked for ${amount}.`,
+      { errors: [{ field: 'amountMinor', message: `at most ${left}` }] },
+    );
+  }
+  return amount;
+}
+
+async function askGatewayToRefund(ctx: PaymentsContext, { refund: pendingRefund, payment }: RefundOfPayment): Promise<RefundOutcome> {
   try {
-    outcome = await logged(
+    return await logged(
       ctx,
       {
         paymentId: payment.id,
@@ -276,8 +320,15 @@ export async function refund(ctx: PaymentsContext, input: RefundInput): Promise<
     }
     throw err;
   }
+}
 
-  const done = await ctx.orm.em.fork().transactional(async (tx) => {
+/** Marks the refund done, adds it to the payment and records the fact that reports it, in one transaction. */
+function settleRefund(
+  ctx: PaymentsContext,
+  { refund: pendingRefund, payment }: RefundOfPayment,
+  outcome: RefundOutcome,
+): Promise<RefundOfPayment> {
+  return ctx.orm.em.fork().transactional(async (tx) => {
     const moved = await tx.execute<{ id: string }[]>(
       `update refund set status = 'SUCCEEDED', gateway_reference = ?, updated_at = now() where id = ? and status = 'PENDING' returning id`,
       [outcome.reference, pendingRefund.id],
@@ -312,8 +363,6 @@ export async function refund(ctx: PaymentsContext, input: RefundInput): Promise<
       payment: await tx.findOneOrFail(Payment, { id: payment.id }, { refresh: true }),
     };
   });
-  ctx.published();
-  return done;
 }
 
 /** Cancels a payment that never captured. A captured one must be refunded instead. */

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sessionEnded, unauthorized } from '../../common/auth/verify.ts';
+import { DomainError } from '../../common/errors/domain-error.ts';
 import { enqueueEvent } from '../../common/messaging/outbox.ts';
 import { sessionRevokedV1, type SESSION_REVOCATION_REASONS } from '../../contracts/users.ts';
 import { UserSession, type UserSessionRow } from '../../entities/users/session.entity.ts';
@@ -76,10 +76,14 @@ export async function refreshSession(ctx: UsersContext, refreshToken: string, cl
   if ('reused' in outcome) {
     await revokeWhere(ctx, { id: outcome.reused }, 'refresh_token_reuse');
     ctx.logger.warn({ sessionId: outcome.reused }, 'a used refresh token was presented again; session revoked');
-    throw unauthorized('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended. Sign in again.');
+    throw new DomainError(
+      'unauthorized',
+      'REFRESH_TOKEN_REUSED',
+      'This refresh token was already used; the session has been ended. Sign in again.',
+    );
   }
-  if ('unknown' in outcome) throw unauthorized('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
-  if ('ended' in outcome) throw unauthorized('SESSION_ENDED', 'The session has ended. Sign in again.');
+  if ('unknown' in outcome) throw new DomainError('unauthorized', 'REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
+  if ('ended' in outcome) throw new DomainError('unauthorized', 'SESSION_ENDED', 'The session has ended. Sign in again.');
   return tokenPair(ctx, outcome.user, outcome.sessionId, outcome.next);
 }
 
@@ -136,7 +140,8 @@ export async function isSessionOpen(ctx: UsersContext, sessionId: string): Promi
 }
 
 export async function assertSessionOpen(ctx: UsersContext, sessionId: string): Promise<void> {
-  if (!(await isSessionOpen(ctx, sessionId))) throw sessionEnded();
+  if (!(await isSessionOpen(ctx, sessionId)))
+    throw new DomainError('unauthorized', 'SESSION_REVOKED', 'The session of this token has been ended.');
 }
 
 export async function listOpenSessions(ctx: UsersContext, userId: string): Promise<UserSessionRow[]> {
