@@ -1,9 +1,8 @@
 // `npm run bootstrap`: checks and prepares what the platform needs, one line per missing piece.
-// With --check (as `npm test` runs it) the platform's databases are left alone, since tests make their own, and the
-// tools only the tests need are checked too.
+// With --check (as `npm test` runs it) the platform's databases are left alone, since tests make their own.
 import { ConfigError, loadConfig, SERVICE_NAMES } from '../common/config.ts';
 import { bootstrap, type BootstrapResult } from '../common/infra/bootstrap.ts';
-import { InfraError, which } from '../common/infra/system.ts';
+import { InfraError } from '../common/infra/system.ts';
 
 const checkOnly = process.argv.includes('--check');
 const problems: string[] = [];
@@ -21,11 +20,6 @@ try {
 } catch (err) {
   if (!(err instanceof InfraError || err instanceof ConfigError)) throw err;
   problems.push(err.message);
-}
-if (checkOnly && !which('docker-compose')) {
-  problems.push(
-    'docker-compose is not installed (the tests validate docker-compose.yml with it); install it with: apt-get install docker-compose',
-  );
 }
 
 if (problems.length > 0 || !result) {

@@ -35,7 +35,10 @@ export const ADMIN_PROBLEMS = {
 /** `{id}` in a route path: a UUID. */
 export const IdParamSchema = zod.object({ id: zod.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
-/** The optional `Idempotency-Key` header of a POST that creates something or moves money. */
+/**
+ * The optional `Idempotency-Key` header of a POST that creates something or moves money. Header names are matched
+ * without case; the document names it in lower case, as Hono reads it, so the parameter and its schema agree.
+ */
 export function idempotencyKeyHeader(description: string) {
   return zod.object({
     'idempotency-key': zod
@@ -43,6 +46,6 @@ export function idempotencyKeyHeader(description: string) {
       .min(1)
       .max(255)
       .optional()
-      .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description }),
+      .openapi({ param: { name: 'idempotency-key', in: 'header' }, description }),
   });
 }
