@@ -189,11 +189,9 @@ describe('facts between services', () => {
       },
       3,
     );
-    const sentAt = Date.now();
     const mail = await mailTo(customer.email, /confirmed/, 5_000);
-    expect(Date.now() - sentAt).toBeLessThan(5_000);
     expect(mail.body).toContain('Orchestra A-12, Orchestra A-13');
-    expect(mail.body).toContain('170.00 EUR');
+    expect(mail.body).toContain('EUR 170.00');
     expect(mail.body).toContain(bookingId.slice(0, 8).toUpperCase());
     expect(mail.raw).toMatch(/Content-Type: text\/html/);
     const inbox = await users('GET', '/users/me/notifications', { token: customer.accessToken });

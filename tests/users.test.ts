@@ -385,6 +385,29 @@ describe('the users service', () => {
       expect(blocked.status).toBe(429);
     });
 
+    it('checks no more passwords than the account limit when wrong ones arrive all at once', async () => {
+      // The shipped per-account limit, on a service of its own so the other tests' attempts do not count.
+      const defaults = testConfig({ SERVICE_MODE: 'api', LOGIN_LIMIT_PER_ACCOUNT: '10', LOGIN_LIMIT_WINDOW_SECONDS: '300' });
+      const service = await openService('users', defaults, logger);
+      try {
+        const at = caller(service.app());
+        const customer = await newCustomer(call, 'rushed');
+        const attempts = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            at('POST', '/auth/login', {
+              body: { email: customer.email, password: `wrong-${i}-password` },
+              headers: viaGatewayFrom(`203.0.113.${100 + i}:${Date.now()}`),
+            }),
+          ),
+        );
+        const statuses = attempts.map((a) => a.status);
+        expect(statuses.filter((s) => s === 401)).toHaveLength(defaults.auth.loginLimits.perAccount);
+        expect(statuses.filter((s) => s === 429)).toHaveLength(20 - defaults.auth.loginLimits.perAccount);
+      } finally {
+        await service.close();
+      }
+    });
+
     it('trusts a forwarded address only from the gateway', async () => {
       const customer = await newCustomer(call, 'spoof');
       const sessionIps = async () =>

@@ -13,7 +13,7 @@ import { UserAccount, type UserAccountRow } from '../../entities/users/user-acco
 import { PRODUCER, type UsersContext } from './context.ts';
 import { DEFAULT_ADMIN_PASSWORD } from './default-admin.ts';
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
-import { clear, hit, peek, tooManyRequests } from './rate-limit.ts';
+import { clear, hit, tooManyRequests } from './rate-limit.ts';
 import { openSession, revokeSessionsIn, type ClientInfo } from './sessions.ts';
 import type { TokenPair } from './tokens.ts';
 
@@ -83,18 +83,17 @@ export async function login(
   const limits = ctx.auth.loginLimits;
   const perIp = await hit(em, `login:ip:${client.ip}`, limits.windowSeconds);
   if (perIp.hits > limits.perIp) throw tooManyRequests('Too many sign-in attempts from this address.', perIp.resetAt);
+  // Each attempt claims one of the account's failure slots before the password is checked, so attempts that arrive
+  // together never check more passwords than the limit; a successful sign-in gives the slots back.
   const accountKey = `login:account:${email}`;
-  const failures = await peek(em, accountKey, limits.windowSeconds);
-  if (failures.hits >= limits.perAccount) throw tooManyRequests('Too many failed sign-ins for this account.', failures.resetAt);
+  const claimed = await hit(em, accountKey, limits.windowSeconds);
+  if (claimed.hits > limits.perAccount) throw tooManyRequests('Too many failed sign-ins for this account.', claimed.resetAt);
 
   const user = await em.findOne(UserAccount, { email });
   const valid = user
     ? await verifyPassword(user.passwordHash, credentials.password)
     : (await burnPasswordCheck(credentials.password), false);
-  if (!user || !valid) {
-    await hit(em, accountKey, limits.windowSeconds);
-    throw new DomainError('unauthorized', 'INVALID_CREDENTIALS', 'The email or password is wrong.');
-  }
+  if (!user || !valid) throw new DomainError('unauthorized', 'INVALID_CREDENTIALS', 'The email or password is wrong.');
   if (user.status !== 'active') throw new DomainError('forbidden', 'ACCOUNT_DEACTIVATED', 'This account has been deactivated.');
   await clear(em, accountKey);
   return { user, tokens: await openSession(ctx, user, client) };

@@ -3,6 +3,7 @@ import type { bookingCancelledV1, bookingConfirmedV1, bookingExpiredV1 } from '.
 import type { FactOf } from '../../contracts/envelope.ts';
 import type { paymentCapturedV1, paymentRefundedV1 } from '../../contracts/payments.ts';
 import type { NotificationKind } from '../../entities/users/preference.entity.ts';
+import { formatMoney } from '../../common/money.ts';
 
 export interface Message {
   kind: NotificationKind;
@@ -12,7 +13,7 @@ export interface Message {
 }
 
 const money = (minor: number | null | undefined, currency: string | null | undefined) =>
-  minor === null || minor === undefined || !currency ? '' : `${(minor / 100).toFixed(2)} ${currency}`;
+  minor === null || minor === undefined || !currency ? '' : formatMoney(minor, currency);
 const seatList = (seats: { label: string }[]) => seats.map((s) => s.label).join(', ');
 const reference = (bookingId: string) => bookingId.slice(0, 8).toUpperCase();
 

@@ -20,16 +20,6 @@ export async function hit(em: EntityManager, key: string, windowSeconds: number)
   return { hits: row!.hits, resetAt: new Date(row!.reset_at) };
 }
 
-/** The window's total so far without counting a hit (0 when the window has passed). */
-export async function peek(em: EntityManager, key: string, windowSeconds: number): Promise<WindowCount> {
-  const [row] = await em.execute<{ hits: number; reset_at: Date }[]>(
-    `select hits, window_started_at + make_interval(secs => ?) as reset_at from rate_limit
-     where key = ? and window_started_at > now() - make_interval(secs => ?)`,
-    [windowSeconds, key, windowSeconds],
-  );
-  return row ? { hits: row.hits, resetAt: new Date(row.reset_at) } : { hits: 0, resetAt: new Date() };
-}
-
 export async function clear(em: EntityManager, key: string): Promise<void> {
   await em.execute('delete from rate_limit where key = ?', [key]);
 }
