@@ -92,7 +92,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   DATA_DIR: z.string().min(1).default('./data'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Only this machine by default: the services trust the gateway's forwarded headers and serve /internal routes, so
+  // they are not for the network; containers set HOST=0.0.0.0 and publish only the gateway.
+  HOST: z.string().min(1).default('127.0.0.1'),
 
   GATEWAY_PORT: port(8080),
   UPSTREAM_TIMEOUT_MS: positiveInt(30_000),

@@ -14,6 +14,9 @@ describe('configuration', () => {
     expect(config.services.bookings.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/eventix_bookings');
     expect(config.temporal.address).toBe('127.0.0.1:7233');
     expect(config.rabbitmq.url).toBe('amqp://guest:guest@127.0.0.1:5672');
+    // The servers are for this machine only until a deployment says otherwise.
+    expect(config.host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
 
   it("points the gateway at each service's own port unless told otherwise", () => {

@@ -1,5 +1,6 @@
 // What a domain service is, declared once: its data, what it opens for itself, its routes, its Temporal worker, the
 // facts it consumes and what it does on start. The process runtime (service-runtime.ts) reads nothing else.
+import type { RevokedSessions } from '../common/auth/revocations.ts';
 import type { TokenVerifier } from '../common/auth/verify.ts';
 import type { Config, ServiceName } from '../common/config.ts';
 import type { UntypedActivities } from '@temporalio/common';
@@ -22,6 +23,8 @@ export interface PlatformDeps {
   metrics: Metrics;
   /** Proves that a forwarded client address was set by the gateway. */
   gatewaySecret: string;
+  /** Sessions revoked while their access tokens may still be presented, followed from session.revoked. */
+  revoked: RevokedSessions;
 }
 
 /** What the platform adds once the service's own pieces are open: the broker and the outbox relay. */

@@ -16,6 +16,7 @@ import type { Tracing } from '../common/observability/tracing.ts';
 import { installTemporalRuntime } from '../common/temporal/runtime.ts';
 import { connectTemporal, connectWorkerConnection } from '../common/temporal/temporal.ts';
 import { gatewaySecret } from '../common/secrets.ts';
+import { followRevocations } from '../common/auth/revocations.ts';
 import { serviceApp } from './service-app.ts';
 import type { Closer, ConnectedDeps, ConnectedService, Service } from './service-manifest.ts';
 import { createServiceWorker } from './temporal-worker.ts';
@@ -85,6 +86,11 @@ export async function openDomainService(
     databaseGauges(metrics, orm);
     const temporal = await connectTemporal(config);
     closers.push(() => temporal.close());
+    const secret = await gatewaySecret(config);
+    const { exchange } = config.rabbitmq;
+    // Every process refuses a revoked session on every route, not only the gateway.
+    const revocations = followRevocations({ urls: config.services.users.urls, secret, exchange, logger });
+    closers.push(() => Promise.resolve(revocations.stop()));
     const base = {
       service: service.name,
       config,
@@ -92,18 +98,22 @@ export async function openDomainService(
       orm,
       temporal,
       metrics,
-      gatewaySecret: await gatewaySecret(config),
+      gatewaySecret: secret,
+      revoked: revocations.revoked,
     };
     const own = await service.open(base, closers.push);
-    const { exchange } = config.rabbitmq;
+    const consumers = own.subscriptions.length
+      ? consumerSetup({ service: service.name, exchange, orm, logger, subscriptions: own.subscriptions, metrics })
+      : undefined;
     const rabbit = await connectRabbit({
       url: config.rabbitmq.url,
       exchange,
       logger,
-      // Queues are declared and consumers started again after every reconnect.
-      onConnect: own.subscriptions.length
-        ? consumerSetup({ service: service.name, exchange, orm, logger, subscriptions: own.subscriptions, metrics })
-        : undefined,
+      // Queues are declared and consumers started again after every reconnect, and the revocation feed followed.
+      onConnect: async (model) => {
+        await consumers?.(model);
+        await revocations.onConnect(model);
+      },
     });
     closers.push(() => rabbit.close());
     queueGauges(

@@ -28,12 +28,13 @@ export const usersService = defineService({
     entities: [...MESSAGING_ENTITIES, UserAccount, UserSession, UserPreference, UserNotification],
     migrationsPath: fileURLToPath(new URL('../entities/users/migrations', import.meta.url)),
   },
-  async open({ config }, onClose) {
-    // Only this service holds the signing keys; it checks its own tokens with their public halves.
+  async open({ config, revoked }, onClose) {
+    // Only this service holds the signing keys; it checks its own tokens with their public halves, and refuses the
+    // sessions the revocation feed names as every other service does.
     const keys = await loadSigningKeys(config);
     const mailer = createMailer(config.mail.smtpUrl);
     onClose(() => Promise.resolve(mailer.close()));
-    return { verifier: verifierFor(config.auth, localKeys(keys.jwks)), keys, mailer };
+    return { verifier: verifierFor(config.auth, localKeys(keys.jwks), (sid) => revoked.has(sid)), keys, mailer };
   },
   subscriptions: {
     notifications: ({ mailer }) => notificationsSubscription({ mailer }),

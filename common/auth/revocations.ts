@@ -1,11 +1,12 @@
-// Sessions the gateway refuses: learned from session.revoked on RabbitMQ, and from the users service when (re)connecting.
+// Sessions every process refuses at once: learned from session.revoked on RabbitMQ, and from the users service when
+// (re)connecting. The gateway and every domain service follow the same feed, so a signed-out token reads nothing anywhere.
 import type { ChannelModel } from 'amqplib';
-import { RevocationsSchema } from '../../common/auth/session-status.ts';
-import { GATEWAY_PROOF_HEADER } from '../../common/http/client-address.ts';
-import { createServiceClient } from '../../common/http/service-client.ts';
-import type { Logger } from '../../common/logger.ts';
-import { on } from '../../common/messaging/fact-handler.ts';
 import { sessionRevokedV1 } from '../../contracts/users.ts';
+import { GATEWAY_PROOF_HEADER } from '../http/client-address.ts';
+import { createServiceClient } from '../http/service-client.ts';
+import type { Logger } from '../logger.ts';
+import { on } from '../messaging/fact-handler.ts';
+import { RevocationsSchema } from './session-status.ts';
 
 /** Revoked session ids, each kept until no access token of that session can still be valid. */
 export class RevokedSessions {
@@ -50,7 +51,7 @@ export async function fetchRevocations(options: {
 }
 
 /**
- * Subscribes this gateway instance to session.revoked (a queue of its own that disappears with it).
+ * Subscribes this process to session.revoked (a queue of its own that disappears with it).
  * Runs after every (re)connect to RabbitMQ; `onSubscribed` then catches up on what was missed.
  */
 export function subscribeRevocations(options: {
@@ -79,5 +80,58 @@ export function subscribeRevocations(options: {
       }
     });
     options.onSubscribed();
+  };
+}
+
+export interface RevocationFeed {
+  revoked: RevokedSessions;
+  /** For the broker connection: subscribes after every (re)connect, then catches up on what was missed. */
+  onConnect: (model: ChannelModel) => Promise<void>;
+  /** Resolves true once revocations were loaded from the users service, false if `timeoutMs` passed first. */
+  loaded(timeoutMs: number): Promise<boolean>;
+  stop(): void;
+}
+
+/**
+ * Follows revocations for one process: the session.revoked feed, and after each (re)subscription a catch-up from the
+ * users service, retried with backoff until it answers (it may be this very process, not listening yet).
+ */
+export function followRevocations(options: { urls: string[]; secret: string; exchange: string; logger: Logger }): RevocationFeed {
+  const { logger } = options;
+  const revoked = new RevokedSessions();
+  let stopped = false;
+  let catchUp: NodeJS.Timeout | undefined;
+  let markLoaded: () => void = () => undefined;
+  const firstLoad = new Promise<void>((resolve) => (markLoaded = resolve));
+  const prune = setInterval(() => revoked.prune(), 60_000);
+  prune.unref();
+
+  const sync = (attempt = 1): void => {
+    clearTimeout(catchUp);
+    if (stopped) return;
+    fetchRevocations({ urls: options.urls, secret: options.secret, revoked }).then(
+      (count) => {
+        logger.info({ count }, 'revoked sessions loaded from the users service');
+        markLoaded();
+      },
+      (err: unknown) => {
+        if (stopped) return;
+        if (attempt === 1) logger.warn({ err: (err as Error).message }, 'revoked sessions not loaded yet; retrying');
+        catchUp = setTimeout(() => sync(attempt + 1), Math.min(5_000, 250 * 2 ** attempt));
+        catchUp.unref();
+      },
+    );
+  };
+
+  return {
+    revoked,
+    onConnect: subscribeRevocations({ exchange: options.exchange, revoked, logger, onSubscribed: () => sync() }),
+    loaded: (timeoutMs) =>
+      Promise.race([firstLoad.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]),
+    stop() {
+      stopped = true;
+      clearTimeout(catchUp);
+      clearInterval(prune);
+    },
   };
 }
