@@ -1,13 +1,20 @@
 // Payment activities on the `payments` task queue: what the booking saga asks of the payments service.
 // A decline is a non-retryable failure typed by its code (CARD_DECLINED, INSUFFICIENT_FUNDS, …); an unreachable
-// gateway is retryable, and each retry uses the same idempotency key.
+// gateway is retryable, and each retry uses the same idempotency key. A charge the saga gave up on is undone by its key.
 import { DomainError } from '../common/errors/domain-error.ts';
 import { charge, refund, voidPayment, type ChargeInput, type PaymentsContext, type RefundInput } from '../domain/payments/payments.ts';
-import type { PaymentRow } from '../entities/payments/payment.entity.ts';
+import { Payment, type PaymentRow } from '../entities/payments/payment.entity.ts';
 import { asActivity } from './domain-failure.ts';
 
 export type ChargePaymentInput = ChargeInput;
 export type RefundPaymentInput = RefundInput;
+
+export interface UndoChargeInput {
+  bookingId: string;
+  /** The key the abandoned charge was made with. */
+  idempotencyKey: string;
+  reason: string;
+}
 
 export interface PaymentOutcome {
   paymentId: string;
@@ -47,6 +54,19 @@ export function createPaymentsActivities(ctx: PaymentsContext) {
         return { ...outcome(done.payment), refundId: done.refund.id, refundedNowMinor: done.refund.amountMinor };
       }),
     voidPayment: (paymentId: string): Promise<PaymentOutcome> => asActivity(async () => outcome(await voidPayment(ctx, paymentId))),
+    /**
+     * Undoes a charge whose outcome the saga never learned (its activity gave up): voided while it has not captured,
+     * refunded in full once it has, left alone when it was never made or has failed. Null when there is no payment.
+     */
+    undoCharge: (input: UndoChargeInput): Promise<PaymentOutcome | null> =>
+      asActivity(async () => {
+        const payment = await ctx.orm.em.fork().findOne(Payment, { idempotencyKey: input.idempotencyKey });
+        if (!payment) return null;
+        if (payment.status === 'PENDING') return outcome(await voidPayment(ctx, payment.id));
+        if (payment.status !== 'SUCCEEDED' && payment.status !== 'PARTIALLY_REFUNDED') return outcome(payment);
+        const done = await refund(ctx, { paymentId: payment.id, reason: input.reason, idempotencyKey: `${input.idempotencyKey}:undone` });
+        return outcome(done.payment);
+      }),
   };
 }
 

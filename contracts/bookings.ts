@@ -12,6 +12,7 @@ const BookingFacts = z.object({
   reason: z.string(),
 });
 
-export const bookingConfirmedV1 = defineEvent('booking.confirmed', 1, BookingFacts.extend({ paymentId: z.uuid() }));
+// paymentId is null for a booking that cost nothing (confirmed with the free gateway: no payment was made).
+export const bookingConfirmedV1 = defineEvent('booking.confirmed', 1, BookingFacts.extend({ paymentId: z.uuid().nullable() }));
 export const bookingCancelledV1 = defineEvent('booking.cancelled', 1, BookingFacts.extend({ refundedMinor: z.number().int() }));
 export const bookingExpiredV1 = defineEvent('booking.expired', 1, BookingFacts);

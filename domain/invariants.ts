@@ -15,7 +15,14 @@ export interface InvariantDatabases {
 
 const TERMINAL = ['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED', 'REFUNDED'];
 
-type BookingFacts = { id: string; event_id: string; status: string; seats: { seatId: string }[] };
+type BookingFacts = {
+  id: string;
+  event_id: string;
+  status: string;
+  seats: { seatId: string }[];
+  amount_minor: number | null;
+  refunded_minor: number;
+};
 type PaymentFacts = { id: string; booking_id: string; status: string; captured_minor: number; refunded_minor: number };
 
 type InventoryFacts = { event_id: string; seat_id: string; status: string; hold_id: string | null; live: boolean };
@@ -25,7 +32,9 @@ export async function checkInvariants(db: InvariantDatabases, scope: { eventIds:
   if (scope.eventIds.length === 0) return [];
   const bookings = await db.bookings.em
     .fork()
-    .execute<BookingFacts[]>('select id, event_id, status, seats from booking where event_id in (?)', [scope.eventIds]);
+    .execute<BookingFacts[]>('select id, event_id, status, seats, amount_minor, refunded_minor from booking where event_id in (?)', [
+      scope.eventIds,
+    ]);
   return [
     ...(await seatViolations(db, scope.eventIds, bookings)),
     ...(await moneyViolations(db, bookings)),
@@ -99,7 +108,11 @@ function oversold(inventory: InventoryFacts[]): Violation[] {
   return violations;
 }
 
-/** I-money: CONFIRMED ⇔ exactly one capture not fully refunded; no capture kept without a booking; no double capture. */
+/**
+ * I-money: CONFIRMED ⇔ exactly one capture not fully refunded (none for a free booking), keeping what the booking
+ * shows (its price less partial refunds); a CANCELLED booking keeps only the fee it shows; no capture kept without a
+ * booking; no double capture.
+ */
 async function moneyViolations(db: InvariantDatabases, bookings: BookingFacts[]): Promise<Violation[]> {
   const ids = bookings.map((b) => b.id);
   const payments = ids.length
@@ -120,12 +133,32 @@ async function moneyViolations(db: InvariantDatabases, bookings: BookingFacts[])
   return [...kept, ...ledgerDisagreements(ledger, payments)];
 }
 
+/**
+ * What a booking says its payment keeps: a confirmed one its price less what was refunded in part, a cancelled one
+ * the cancellation fee (its price less the refund); any other ended booking nothing.
+ */
+const keptByBooking = (b: BookingFacts) =>
+  b.status === 'CONFIRMED' || b.status === 'CANCELLED' ? (b.amount_minor ?? 0) - b.refunded_minor : 0;
+
 function keptMoney(bookings: BookingFacts[], payments: PaymentFacts[]): Violation[] {
   const violations: Violation[] = [];
   for (const booking of bookings) {
     const kept = payments.filter((p) => p.booking_id === booking.id && p.captured_minor > p.refunded_minor);
-    if (booking.status === 'CONFIRMED' && kept.length !== 1) {
+    // A free booking (its price 0) confirms without any payment.
+    const free = (booking.amount_minor ?? 0) === 0;
+    if (booking.status === 'CONFIRMED' && kept.length !== (free ? 0 : 1)) {
       violations.push({ invariant: 'I-money', detail: `confirmed booking ${booking.id} keeps ${kept.length} captures` });
+    }
+    const keptMinor = kept.reduce((sum, p) => sum + p.captured_minor - p.refunded_minor, 0);
+    const fee = booking.status === 'CANCELLED' && kept.length === 1 && keptMinor === keptByBooking(booking);
+    if ((booking.status === 'CONFIRMED' && kept.length === 1) || fee) {
+      if (keptMinor !== keptByBooking(booking)) {
+        violations.push({
+          invariant: 'I-money',
+          detail: `${booking.status} booking ${booking.id} shows ${keptByBooking(booking)} kept, its payment keeps ${keptMinor}`,
+        });
+      }
+      continue;
     }
     if (booking.status !== 'CONFIRMED' && kept.length > 0 && TERMINAL.includes(booking.status)) {
       violations.push({

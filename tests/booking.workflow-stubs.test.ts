@@ -10,7 +10,7 @@ import type { BookingInput, CancellationInput, HoldAnswer } from '../workflows/b
 import { bookingWorkflowId, cancelUpdate, payUpdate } from '../workflows/booking-messages.ts';
 import type { bookingWorkflow } from '../workflows/booking.workflow.ts';
 import type { eventCancellationWorkflow } from '../workflows/event-cancellation.workflow.ts';
-import { createStubServices, SEAT_PRICE_MINOR } from './support/stub-services.ts';
+import { createStubServices, SEAT_PRICE_MINOR, stubBookingInput } from './support/stub-services.ts';
 import { startStubTemporal, type StubTemporal } from './support/stub-temporal.ts';
 
 // A saga that stops making progress (a workflow task failing over and over) fails its test in seconds, not at the
@@ -32,18 +32,7 @@ describe('the booking workflows over stub activities', { timeout: 10_000 }, () =
     await temporal?.stop();
   });
 
-  function newBooking(overrides: Partial<BookingInput> = {}): BookingInput {
-    return {
-      bookingId: randomUUID(),
-      customerId: randomUUID(),
-      eventId: randomUUID(),
-      selection: { seatIds: [randomUUID(), randomUUID()] },
-      // Long enough never to lapse in a test that does not wait for it.
-      holdTtlMs: 10_000,
-      requestedAt: new Date().toISOString(),
-      ...overrides,
-    };
-  }
+  const newBooking = stubBookingInput;
 
   /** Starts the saga as the bookings route does: update-with-start of the hold. */
   const hold = (input: BookingInput): Promise<HoldAnswer> => holdWithStart(temporal.client, input);

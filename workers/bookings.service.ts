@@ -3,9 +3,10 @@
 import { fileURLToPath } from 'node:url';
 import { createBookingsActivities } from '../activities/bookings.activities.ts';
 import { registerBookingsRoutes } from '../api/bookings/bookings.routes.ts';
-import { createBookingMetrics } from '../domain/bookings/booking-metrics.ts';
+import { createBookingMetrics, stuckSagaMonitor } from '../domain/bookings/booking-metrics.ts';
 import { eventCatalogSubscription, paymentStatusSubscription } from '../domain/bookings/subscriptions.ts';
 import { Booking, BookingHistory } from '../entities/bookings/booking.entity.ts';
+import { IdempotencyRecord } from '../common/http/idempotency-record.entity.ts';
 import { MESSAGING_ENTITIES } from '../common/messaging/messaging.entities.ts';
 import { TASK_QUEUES } from '../workflows/task-queues.ts';
 import { remoteAuth } from './remote-auth.ts';
@@ -16,7 +17,7 @@ export const bookingsService = defineService({
   name: 'bookings',
   description: 'Bookings and the booking saga: hold, pay, confirm, expire, cancel, refund.',
   data: {
-    entities: [...MESSAGING_ENTITIES, Booking, BookingHistory],
+    entities: [...MESSAGING_ENTITIES, IdempotencyRecord, Booking, BookingHistory],
     migrationsPath: fileURLToPath(new URL('../entities/bookings/migrations', import.meta.url)),
   },
   open: (base) => ({ ...remoteAuth(base), bookingMetrics: createBookingMetrics(base.metrics.registry) }),
@@ -43,4 +44,6 @@ export const bookingsService = defineService({
       }),
     workflows: { path: WORKFLOWS_PATH, interceptorModules: WORKFLOW_INTERCEPTOR_MODULES },
   },
+  // Stuck sagas are a warning on /ready (and the eventix_sagas_stuck gauge), never a reason to take traffic away.
+  readiness: (deps) => [stuckSagaMonitor(deps.orm, deps.metrics.registry)],
 });

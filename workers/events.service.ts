@@ -10,6 +10,7 @@ import { SeatFeed } from '../domain/events/seat-feed.ts';
 import { salesSubscription } from '../domain/events/subscriptions.ts';
 import { EventRecord, PriceTier } from '../entities/events/event.entity.ts';
 import { Venue, VenueSeat, VenueSection } from '../entities/events/venue.entity.ts';
+import { IdempotencyRecord } from '../common/http/idempotency-record.entity.ts';
 import { MESSAGING_ENTITIES } from '../common/messaging/messaging.entities.ts';
 import { TASK_QUEUES } from '../workflows/task-queues.ts';
 import { remoteAuth } from './remote-auth.ts';
@@ -23,7 +24,7 @@ export const eventsService = defineService({
   name: 'events',
   description: 'Venues, seat maps, events, price tiers and live seat availability.',
   data: {
-    entities: [...MESSAGING_ENTITIES, Venue, VenueSection, VenueSeat, EventRecord, PriceTier],
+    entities: [...MESSAGING_ENTITIES, IdempotencyRecord, Venue, VenueSection, VenueSeat, EventRecord, PriceTier],
     migrationsPath: fileURLToPath(new URL('../entities/events/migrations', import.meta.url)),
   },
   async open(base, onClose) {

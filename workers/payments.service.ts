@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createPaymentsActivities } from '../activities/payments.activities.ts';
 import { registerPaymentsRoutes } from '../api/payments/payments.routes.ts';
 import { paymentsContext } from '../domain/payments/gateways/registry.ts';
+import { IdempotencyRecord } from '../common/http/idempotency-record.entity.ts';
 import { MESSAGING_ENTITIES } from '../common/messaging/messaging.entities.ts';
 import { Payment, PaymentTransaction, Refund } from '../entities/payments/payment.entity.ts';
 import { TASK_QUEUES } from '../workflows/task-queues.ts';
@@ -16,10 +17,11 @@ export const paymentsService = defineService({
   name: 'payments',
   description: 'Payment gateways, payments, the transaction log and refunds.',
   data: {
-    entities: [...MESSAGING_ENTITIES, Payment, PaymentTransaction, Refund],
+    entities: [...MESSAGING_ENTITIES, IdempotencyRecord, Payment, PaymentTransaction, Refund],
     migrationsPath: fileURLToPath(new URL('../entities/payments/migrations', import.meta.url)),
   },
   open: (base) => remoteAuth(base),
-  routes: (app, deps) => registerPaymentsRoutes(app, { ctx: paymentsOf(deps), verifier: deps.verifier, sessions: deps.sessions }),
+  routes: (app, deps) =>
+    registerPaymentsRoutes(app, { ctx: paymentsOf(deps), client: deps.temporal.client, verifier: deps.verifier, sessions: deps.sessions }),
   worker: { taskQueue: TASK_QUEUES.payments, activities: (deps) => createPaymentsActivities(paymentsOf(deps)) },
 });

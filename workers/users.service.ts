@@ -4,6 +4,7 @@ import { registerUsersRoutes } from '../api/users/users.routes.ts';
 import { loadSigningKeys } from '../common/auth/keys.ts';
 import { localKeys, verifierFor } from '../common/auth/verify.ts';
 import { createMailer } from '../common/mail/mailer.ts';
+import { IdempotencyRecord } from '../common/http/idempotency-record.entity.ts';
 import { MESSAGING_ENTITIES } from '../common/messaging/messaging.entities.ts';
 import { UserNotification } from '../entities/users/notification.entity.ts';
 import { UserPreference } from '../entities/users/preference.entity.ts';
@@ -25,7 +26,7 @@ export const usersService = defineService({
   name: 'users',
   description: 'Accounts, authentication, sessions, preferences and notifications.',
   data: {
-    entities: [...MESSAGING_ENTITIES, UserAccount, UserSession, UserPreference, UserNotification],
+    entities: [...MESSAGING_ENTITIES, IdempotencyRecord, UserAccount, UserSession, UserPreference, UserNotification],
     migrationsPath: fileURLToPath(new URL('../entities/users/migrations', import.meta.url)),
   },
   async open({ config, revoked }, onClose) {

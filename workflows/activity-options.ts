@@ -1,32 +1,100 @@
 // How long each kind of activity may take and how it is retried, written once for every workflow that calls it.
-// Domain refusals arrive non-retryable (activities/domain-failure.ts); these policies cover what may succeed next time.
+// Every policy ends: an activity that keeps failing gives up, and the workflow compensates and ends with a failure
+// code. Domain refusals and database errors no retry can mend arrive non-retryable (activities/domain-failure.ts)
+// and end at the first attempt; these policies bound what may succeed next time (a lost connection, a gateway away).
+//
+// | options                        | activities                                  | attempt | gives up after       |
+// |--------------------------------|---------------------------------------------|---------|----------------------|
+// | SEAT_ACTIVITIES                | holdSeats, confirmSeats                     | 10 s    | 8 attempts or 20 s   |
+// | SEAT_COMPENSATION_ACTIVITIES   | releaseSeats, returnSeats                   | 10 s    | 6 hours              |
+// | PAYMENT_ACTIVITIES             | chargePayment                               | 30 s    | 5 attempts or 2 min  |
+// | PAYMENT_COMPENSATION_ACTIVITIES| refundPayment, undoCharge                   | 30 s    | 6 hours              |
+// | BOOKKEEPING_ACTIVITIES         | recordTransition a request waits on         | 10 s    | 8 attempts or 20 s   |
+// | CLOSING_BOOKKEEPING_ACTIVITIES | recordTransition of an outcome              | 10 s    | 30 min               |
+// | EVENT_BOOKINGS_ACTIVITIES      | bookingsOfEvent                             | 30 s    | 30 min               |
+// | PING_ACTIVITIES                | ping                                        | 10 s    | 5 attempts or 1 min  |
 import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
 import { TASK_QUEUES } from './task-queues.ts';
 
-/** A quick database operation: asked again soon. */
-const SOON: RetryPolicy = { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' };
+/** A quick database operation a customer's request waits on: asked again soon, a few times. */
+const SOON: RetryPolicy = { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 8 };
 /** An operation that waits on someone else (a gateway, a large read): asked again more patiently. */
-const PATIENTLY: RetryPolicy = { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' };
+const PATIENTLY: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' };
+/** Compensation: giving up loses a customer's money or takes seats off sale, so it is asked again for hours. */
+const FOR_HOURS: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' };
 
-/** Holding, confirming, releasing and returning seats (the events service). */
-export const SEAT_ACTIVITIES: ActivityOptions = { taskQueue: TASK_QUEUES.events, startToCloseTimeout: '10 seconds', retry: SOON };
-
-/** Charges and refunds (the payments service). */
-export const PAYMENT_ACTIVITIES: ActivityOptions = {
-  taskQueue: TASK_QUEUES.payments,
-  // Longer than the gateway timeout; a retry asks the gateway again with the same key, so it never charges twice.
-  startToCloseTimeout: '30 seconds',
-  retry: PATIENTLY,
+/**
+ * Holding and confirming seats (the events service). The hold answers POST /bookings and the confirmation the pay
+ * request, both within the gateway's 30 s upstream timeout; an events database away for longer fails the step and
+ * the saga compensates (a failed hold releases whatever it may have claimed; an unconfirmed sale is refunded).
+ */
+export const SEAT_ACTIVITIES: ActivityOptions = {
+  taskQueue: TASK_QUEUES.events,
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '20 seconds',
+  retry: SOON,
 };
 
-/** Writing a booking's transitions (the bookings service). */
-export const BOOKKEEPING_ACTIVITIES: ActivityOptions = { taskQueue: TASK_QUEUES.bookings, startToCloseTimeout: '10 seconds', retry: SOON };
+/** Releasing held seats and returning sold ones: compensation, asked again for 6 hours before an operator is called. */
+export const SEAT_COMPENSATION_ACTIVITIES: ActivityOptions = {
+  taskQueue: TASK_QUEUES.events,
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '6 hours',
+  retry: FOR_HOURS,
+};
 
-/** Reading every booking of an event (the bookings service): a large event takes longer than one transition. */
+/**
+ * Charges (the payments service). Longer than the gateway timeout per attempt; a retry asks the gateway again with
+ * the same key, so it never charges twice. After 2 minutes the customer has long stopped waiting: the saga undoes
+ * whatever the charge did (voided or refunded) and the booking stays HELD, payable again.
+ */
+export const PAYMENT_ACTIVITIES: ActivityOptions = {
+  taskQueue: TASK_QUEUES.payments,
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { ...PATIENTLY, maximumAttempts: 5 },
+};
+
+/** Refunds and undoing an abandoned charge: compensation for money taken, asked again for 6 hours. */
+export const PAYMENT_COMPENSATION_ACTIVITIES: ActivityOptions = {
+  taskQueue: TASK_QUEUES.payments,
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '6 hours',
+  retry: FOR_HOURS,
+};
+
+/**
+ * Writing a transition a customer's request waits on (PENDING, HELD, PAYING, and HELD again after a decline): given
+ * up within that request's time, so the saga answers it (and undoes the step) instead of leaving it to time out.
+ */
+export const BOOKKEEPING_ACTIVITIES: ActivityOptions = {
+  taskQueue: TASK_QUEUES.bookings,
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '20 seconds',
+  retry: SOON,
+};
+
+/**
+ * Writing an outcome (CONFIRMED, EXPIRED, CANCELLED, FAILED, REFUNDED, and the cancellation's records): what the
+ * booking shows from then on, so it is asked again for 30 minutes; a booking database away longer than that leaves
+ * the booking row behind its workflow, which the stuck-saga gauge and GET /bookings/attention show.
+ */
+export const CLOSING_BOOKKEEPING_ACTIVITIES: ActivityOptions = {
+  taskQueue: TASK_QUEUES.bookings,
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { ...PATIENTLY, maximumInterval: '1 minute' },
+};
+
+/**
+ * Reading every booking of an event (the bookings service): a large event takes longer than one transition. Given up
+ * after 30 minutes: the event cancellation then ends with what it has done and says it could not read the rest.
+ */
 export const EVENT_BOOKINGS_ACTIVITIES: ActivityOptions = {
   taskQueue: TASK_QUEUES.bookings,
   startToCloseTimeout: '30 seconds',
-  retry: PATIENTLY,
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { ...PATIENTLY, maximumInterval: '30 seconds' },
 };
 
 /** The platform check's ping, on each service's own queue: a few tries, then the check reports the service down. */

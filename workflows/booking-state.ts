@@ -3,7 +3,16 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import type { HoldResult } from '../domain/events/seats.ts';
 import { cancelSignal, cancelUpdate, holdUpdate, payUpdate, statusQuery } from './booking-messages.ts';
-import type { BookingInput, BookingStatus, BookingView, CancelRequest, HoldAnswer, PayAnswer, PayRequest } from './booking-types.ts';
+import {
+  FREE_GATEWAY,
+  type BookingInput,
+  type BookingStatus,
+  type BookingView,
+  type CancelRequest,
+  type HoldAnswer,
+  type PayAnswer,
+  type PayRequest,
+} from './booking-types.ts';
 import { refusal } from './domain-failures.ts';
 
 /** A payment the customer asked for, numbered from 1: the number is part of its idempotency key. */
@@ -75,6 +84,22 @@ function validatePay(b: BookingState, request: PayRequest): void {
   if (request.customerId !== b.input.customerId) throw refusal('not_found', 'BOOKING_NOT_FOUND', 'No booking of yours with this id.');
   if (b.status !== 'HELD' || b.closing || b.pending || b.cancelRequest) {
     throw refusal('conflict', 'BOOKING_NOT_HELD', `The booking is ${b.status}; only a HELD booking can be paid.`);
+  }
+  if (b.hold) validateGateway(b.hold, request.gateway);
+}
+
+/** The free gateway pays exactly the bookings that cost nothing, and no card gateway is asked to charge 0. */
+function validateGateway(hold: HoldResult, gateway: string): void {
+  const free = hold.totalMinor === 0;
+  if (gateway === FREE_GATEWAY && !free) {
+    throw refusal(
+      'conflict',
+      'NOT_FREE',
+      `The booking costs ${hold.totalMinor} ${hold.currency} (minor units); pay it with a card gateway.`,
+    );
+  }
+  if (gateway !== FREE_GATEWAY && free) {
+    throw refusal('conflict', 'BOOKING_IS_FREE', `The booking costs nothing: pay it with gateway "${FREE_GATEWAY}"; no card is charged.`);
   }
 }
 

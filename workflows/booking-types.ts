@@ -40,10 +40,15 @@ export interface Refused {
 
 export type HoldAnswer = { ok: true; booking: BookingView } | (Refused & { seatIds: string[] });
 
+/** The gateway of a booking whose total is 0: it confirms without a card and without any payment gateway. */
+export const FREE_GATEWAY = 'free';
+
 export interface PayRequest {
   customerId: string;
+  /** A payments-service gateway, or FREE_GATEWAY for a booking that costs nothing. */
   gateway: string;
-  paymentMethod: string;
+  /** What the card gateway charges; absent for FREE_GATEWAY. */
+  paymentMethod?: string;
 }
 
 export type PayAnswer = { ok: true; booking: BookingView } | Refused;
@@ -58,17 +63,21 @@ export interface CancellationInput {
   bookingId: string;
   customerId: string;
   eventId: string;
-  paymentId: string;
+  /** Null for a free booking: nothing was paid, so nothing is refunded. */
+  paymentId: string | null;
   actor: string;
   reason: string;
-  /** Minor units to refund; the whole remaining payment when absent. */
+  /** Minor units to refund (the price less the policy's fee and earlier refunds); the whole remaining payment when absent. */
   refundMinor?: number;
 }
 
 export interface CancellationResult {
   bookingId: string;
-  status: 'CANCELLED' | 'REFUNDED';
+  /** CONFIRMED when nothing could be refunded (the booking keeps its money and seats). */
+  status: 'CONFIRMED' | 'CANCELLED' | 'REFUNDED';
   refundedMinor: number;
+  /** Set when a step gave up (REFUND_FAILED, COMPENSATION_FAILED, …); absent when all went through. */
+  failureCode?: string;
 }
 
 export interface EventCancellationInput {
@@ -82,4 +91,10 @@ export interface EventCancellationResult {
   eventId: string;
   holdsCancelled: number;
   bookingsRefunded: number;
+  /** Confirmed bookings whose cancellation ended needing an operator; absent when none. */
+  needsOperator?: string[];
+  /** Bookings still in flight when the wait for them ended; absent when none. */
+  stillInFlight?: string[];
+  /** Set when the event's bookings could not be read (BOOKINGS_NOT_READ): the result is what was done before. */
+  failureCode?: string;
 }

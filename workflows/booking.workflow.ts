@@ -1,67 +1,59 @@
-// The booking saga: hold → wait for payment (or cancellation) until the hold expires → charge → confirm → CONFIRMED.
-// Expiry and cancellation release the seats; a payment that lands after the seats were lost is refunded. Never money
-// without seats, never seats without an owner.
-import { CancellationScope, condition, proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { BookingsActivities, Transition } from '../activities/bookings.activities.ts';
+// The booking saga: hold → wait for payment (or cancellation) until the hold expires → charge → confirm → CONFIRMED
+// (a booking that costs nothing, paid with the free gateway, is confirmed without a charge: booking-free.ts).
+// Expiry and cancellation release the seats; a payment that lands after the seats were lost is refunded. A step that
+// gives up is undone (booking-compensation.ts) and the saga ends with a failure code. Never money without seats,
+// never seats without an owner, and never a saga that does not end.
+import { condition, proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { EventsActivities } from '../activities/events.activities.ts';
-import type { PaymentsActivities } from '../activities/payments.activities.ts';
+import type { DomainErrorKind } from '../common/errors/domain-error.ts';
 import type { HoldResult } from '../domain/events/seats.ts';
-import { BOOKKEEPING_ACTIVITIES, PAYMENT_ACTIVITIES, SEAT_ACTIVITIES } from './activity-options.ts';
+import { SEAT_ACTIVITIES } from './activity-options.ts';
+import { close, failBooking, releaseHold } from './booking-compensation.ts';
+import { confirmFree, isFreePayment } from './booking-free.ts';
+import { charge, confirm, refusePayment } from './booking-payment.ts';
+import { record } from './booking-record.ts';
 import { handleBookingMessages, newBookingState, viewOf, type BookingState, type PaymentRequest } from './booking-state.ts';
-import type { BookingInput, BookingStatus, BookingView, CancelRequest, PayAnswer } from './booking-types.ts';
-import { domainFailureOf } from './domain-failures.ts';
-import { BOOKING_STATUS } from './search-attributes.ts';
+import type { BookingInput, BookingView, CancelRequest } from './booking-types.ts';
+import { refusalBehind, type DomainFailure } from './domain-failures.ts';
+import { SAGA_FAILURES } from './saga-failures.ts';
 
 const events = proxyActivities<EventsActivities>(SEAT_ACTIVITIES);
-const payments = proxyActivities<PaymentsActivities>(PAYMENT_ACTIVITIES);
-const bookings = proxyActivities<BookingsActivities>(BOOKKEEPING_ACTIVITIES);
 
 export async function bookingWorkflow(input: BookingInput): Promise<BookingView> {
   const booking = newBookingState(input, workflowInfo().workflowId);
   handleBookingMessages(booking);
   await runSaga(booking);
+  answerWhatIsLeft(booking);
   booking.ended = true;
   return viewOf(booking);
 }
 
 async function runSaga(b: BookingState): Promise<void> {
-  await record(b, 'PENDING', `customer:${b.input.customerId}`, 'booking requested');
+  if (!(await record(b, 'PENDING', `customer:${b.input.customerId}`, 'booking requested'))) return bookingNotRecorded(b);
   const hold = await holdSeats(b);
   if (!hold) return;
   for (;;) {
     const next = await awaitPaymentOrCancel(b, hold);
     if (next.step === 'cancel') return releaseHold(b, 'CANCELLED', next.request.actor, next.request.reason);
     if (next.step === 'expire') return releaseHold(b, 'EXPIRED', 'system', 'the hold expired unpaid; seats released');
+    // A booking that costs nothing is confirmed without a charge; the pay validator sends it no card gateway.
+    if (isFreePayment(hold, next.request)) return confirmFree(b, next.request);
     // A declined card leaves the booking HELD until it expires: the customer may try another card.
-    if (await charge(b, hold, next.request)) return confirm(b, hold, next.request);
+    const charged = await charge(b, hold, next.request);
+    if (charged === 'captured') return confirm(b, hold, next.request);
+    if (charged === 'ended') return;
   }
 }
 
-/** Writes one transition: the search attribute first, then the booking record. */
-async function record(b: BookingState, to: BookingStatus, actor: string, reason: string, extra: Partial<Transition> = {}): Promise<void> {
-  const from = b.seq === 0 ? null : b.status;
-  b.status = to;
-  b.seq += 1;
-  upsertSearchAttributes([{ key: BOOKING_STATUS, value: to }]);
-  // Compensation and bookkeeping must finish even if the workflow is being cancelled.
-  await CancellationScope.nonCancellable(() =>
-    bookings.recordTransition({
-      bookingId: b.input.bookingId,
-      source: 'booking',
-      seq: b.seq,
-      customerId: b.input.customerId,
-      eventId: b.input.eventId,
-      workflowId: b.workflowId,
-      selection: b.input.selection,
-      createdAt: b.input.requestedAt,
-      from,
-      to,
-      at: new Date().toISOString(),
-      actor,
-      reason,
-      ...extra,
-    }),
-  );
+function answerHold(b: BookingState, code: string, kind: DomainErrorKind, message: string, seatIds: string[] = []): void {
+  b.holdAnswer = { ok: false, code, kind, message, seatIds, booking: viewOf(b) };
+}
+
+/** The booking could not be written at all: nothing was held, and the saga ends. */
+async function bookingNotRecorded(b: BookingState): Promise<void> {
+  const code = SAGA_FAILURES.bookingNotRecorded;
+  await failBooking(b, code, 'the booking could not be recorded; nothing was held', { release: false, pace: 'answering' });
+  answerHold(b, code, 'unavailable', 'The booking could not be recorded; nothing was held. Try again.');
 }
 
 /** Step 1, hold: all the seats or none. A refusal ends the booking FAILED and tells the hold update which seats. */
@@ -76,31 +68,38 @@ async function holdSeats(b: BookingState): Promise<HoldResult | undefined> {
       until: new Date(Date.now() + input.holdTtlMs).toISOString(),
     });
   } catch (err) {
-    const failure = domainFailureOf(err);
-    const code = failure?.code ?? 'HOLD_FAILED';
-    b.failureCode = code;
-    await record(b, 'FAILED', 'system', `seats not held: ${code}`, { failureCode: code });
-    const message = failure?.message ?? 'The seats could not be held.';
-    b.holdAnswer = {
-      ok: false,
-      code,
-      kind: failure?.kind ?? 'conflict',
-      message,
-      seatIds: failure?.details.seatIds ?? [],
-      booking: viewOf(b),
-    };
+    const refusal = refusalBehind(err);
+    if (refusal) return void (await refuseHold(b, refusal));
+    // Whatever a hold that gave up may have claimed is released; the release also bars a late claim.
+    const code = SAGA_FAILURES.holdFailed;
+    await failBooking(b, code, 'the seats could not be held; any claimed were released', { release: true, pace: 'answering' });
+    answerHold(b, code, 'unavailable', 'The seats could not be held right now; nothing is held. Try again.');
     return undefined;
   }
   const hold = b.hold;
   upsertMemo({ seats: hold.seats.map((s) => s.label), amountMinor: hold.totalMinor, currency: hold.currency });
-  await record(b, 'HELD', 'system', `${hold.seats.length} seat(s) held until ${hold.expiresAt}`, {
+  const held = await record(b, 'HELD', 'system', `${hold.seats.length} seat(s) held until ${hold.expiresAt}`, {
     seats: hold.seats,
     amountMinor: hold.totalMinor,
     currency: hold.currency,
     expiresAt: hold.expiresAt,
   });
+  if (!held) {
+    const code = SAGA_FAILURES.holdNotRecorded;
+    await failBooking(b, code, 'the hold could not be recorded; seats released', { release: true, pace: 'answering' });
+    answerHold(b, code, 'unavailable', 'The booking could not be recorded; its seats were released. Try again.');
+    return undefined;
+  }
   b.holdAnswer = { ok: true, booking: viewOf(b) };
   return hold;
+}
+
+/** The hold was refused (seats taken, a limit, an event not on sale): nothing was claimed, the booking ends FAILED. */
+async function refuseHold(b: BookingState, refusal: DomainFailure): Promise<void> {
+  const code = refusal.code ?? SAGA_FAILURES.holdFailed;
+  b.failureCode = code;
+  await close(b, 'FAILED', 'system', `seats not held: ${code}`, { failureCode: code }, 'answering');
+  answerHold(b, code, refusal.kind ?? 'conflict', refusal.message, refusal.details.seatIds ?? []);
 }
 
 type Next = { step: 'cancel'; request: CancelRequest } | { step: 'expire' } | { step: 'pay'; request: PaymentRequest };
@@ -114,84 +113,10 @@ async function awaitPaymentOrCancel(b: BookingState, hold: HoldResult): Promise<
   return { step: 'pay', request: b.pending! };
 }
 
-/** Cancellation or expiry before payment: the seats go back on sale. */
-async function releaseHold(b: BookingState, to: 'CANCELLED' | 'EXPIRED', actor: string, reason: string): Promise<void> {
-  b.closing = true;
-  await releaseSeats(b);
-  await record(b, to, actor, reason);
-}
-
-const releaseSeats = (b: BookingState) => CancellationScope.nonCancellable(() => events.releaseSeats(b.input.bookingId));
-
-function answerPayment(b: BookingState, request: PaymentRequest, answer: PayAnswer): void {
-  b.payAnswers.set(request.n, answer);
-}
-
-/** Step 3, charge: true once the money is captured; a refusal answers the payment and the hold stays. */
-async function charge(b: BookingState, hold: HoldResult, request: PaymentRequest): Promise<boolean> {
-  const { input } = b;
-  await record(b, 'PAYING', `customer:${input.customerId}`, `payment ${request.n} with ${request.gateway}`);
-  try {
-    const charged = await payments.chargePayment({
-      bookingId: input.bookingId,
-      customerId: input.customerId,
-      amountMinor: hold.totalMinor,
-      currency: hold.currency,
-      gateway: request.gateway,
-      paymentMethod: request.paymentMethod,
-      idempotencyKey: `${input.bookingId}:${request.n}`,
-    });
-    b.paymentId = charged.paymentId;
-    return true;
-  } catch (err) {
-    const failure = domainFailureOf(err);
-    const code = failure?.code ?? 'PAYMENT_FAILED';
-    b.failureCode = code;
-    await record(b, 'HELD', 'system', `payment ${request.n} declined: ${code}`, { failureCode: code });
-    // Whatever refused the charge, to the booking it is a declined payment: it stays HELD and may be paid again.
-    answerPayment(b, request, {
-      ok: false,
-      code,
-      kind: 'declined',
-      message: failure?.message ?? 'The payment failed.',
-      booking: viewOf(b),
-    });
-    b.pending = undefined;
-    return false;
-  }
-}
-
-/** Step 4, confirm: the held seats become sold. Seats lost meanwhile are compensated for. */
-async function confirm(b: BookingState, hold: HoldResult, request: PaymentRequest): Promise<void> {
-  b.closing = true;
-  try {
-    await events.confirmSeats(b.input.bookingId);
-  } catch (err) {
-    if (domainFailureOf(err)?.code !== 'SEATS_NO_LONGER_HELD') throw err;
-    return refundLostSeats(b, hold, request);
-  }
-  b.failureCode = null;
-  await record(b, 'CONFIRMED', `customer:${b.input.customerId}`, 'paid; seats sold', { paymentId: b.paymentId, failureCode: null });
-  answerPayment(b, request, { ok: true, booking: viewOf(b) });
-}
-
-/** Compensation: the hold lapsed while the card was charged, so the money goes back; never money without seats. */
-async function refundLostSeats(b: BookingState, hold: HoldResult, request: PaymentRequest): Promise<void> {
-  await CancellationScope.nonCancellable(() =>
-    payments.refundPayment({
-      paymentId: b.paymentId!,
-      idempotencyKey: `${b.input.bookingId}:seats-lost`,
-      reason: 'the seats were no longer held when the payment completed',
-    }),
-  );
-  await releaseSeats(b);
-  const code = 'SEATS_NO_LONGER_HELD';
-  b.failureCode = code;
-  await record(b, 'REFUNDED', 'system', 'the hold expired while paying; payment refunded in full', {
-    paymentId: b.paymentId,
-    failureCode: code,
-    refundedMinor: hold.totalMinor,
-  });
-  const message = 'The hold expired before the payment completed; it was refunded.';
-  answerPayment(b, request, { ok: false, code, kind: 'conflict', message, booking: viewOf(b) });
+/** However the saga ended, no request is left waiting: a hold or payment still unanswered hears how it ended. */
+function answerWhatIsLeft(b: BookingState): void {
+  const code = b.failureCode ?? SAGA_FAILURES.outcomeNotRecorded;
+  const message = `The booking ended ${b.status}.`;
+  if (!b.holdAnswer) answerHold(b, code, 'conflict', message);
+  if (b.pending && !b.payAnswers.has(b.pending.n)) refusePayment(b, b.pending, code, 'conflict', message);
 }

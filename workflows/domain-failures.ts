@@ -1,5 +1,6 @@
 // How workflows read a refusal: by the failure's type (the domain error's stable code) and the one structured details
-// object the activity adapter attached; and how an update validator refuses in the same shape.
+// object the activity adapter attached; how they tell a refusal from an activity that gave up; and how an update
+// validator refuses in the same shape.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { DomainErrorKind, DomainFailureDetails, FieldError } from '../common/errors/domain-error.ts';
 
@@ -52,6 +53,24 @@ export function domainFailureOf(err: unknown): DomainFailure | undefined {
   if (!(cause instanceof ApplicationFailure)) return undefined;
   const details = failureDetailsOf(cause.details?.[0]);
   return { code: cause.type ?? undefined, kind: details.kind, message: cause.message, details };
+}
+
+/**
+ * The failure type of a database error no retry can mend (activities/domain-failure.ts). Non-retryable like a
+ * refusal, but nobody said no: the step could not be done, and the saga treats it as a step that gave up.
+ */
+export const DATABASE_REFUSED = 'DATABASE_REFUSED';
+
+/**
+ * The refusal behind an activity's failure: a non-retryable domain error (the seats are taken, the card declined),
+ * whose outcome is known. Undefined when the activity gave up (its retries ran out, it timed out, or the database
+ * refused it), whose effect is unknown and must be undone. Histories recorded before failures carried a kind are
+ * read by the failure's non-retryable flag alone.
+ */
+export function refusalBehind(err: unknown): DomainFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable || cause.type === DATABASE_REFUSED) return undefined;
+  return domainFailureOf(cause);
 }
 
 /** An update validator's refusal, shaped like an activity's so the route maps both alike. */

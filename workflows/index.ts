@@ -3,3 +3,4 @@ export { platformCheckWorkflow } from './platform-check.workflow.ts';
 export { bookingWorkflow } from './booking.workflow.ts';
 export { bookingCancellationWorkflow } from './booking-cancellation.workflow.ts';
 export { eventCancellationWorkflow } from './event-cancellation.workflow.ts';
+export { bookingRefundWorkflow } from './booking-refund.workflow.ts';

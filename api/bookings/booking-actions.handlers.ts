@@ -1,12 +1,18 @@
-// The pay and cancel handlers: the caller's booking, moved on by its saga's updates (or, once confirmed, a refund saga).
+// The pay and cancel handlers: the caller's booking, moved on by its saga's updates (or, once confirmed, a refund saga
+// under the event's cancellation policy: customers within its deadline, less its fee; admins always, in full).
 import type { z } from '@hono/zod-openapi';
+import { WorkflowFailedError } from '@temporalio/client';
 import { principalOf } from '../../common/auth/middleware.ts';
 import type { Principal } from '../../common/auth/verify.ts';
+import { DomainError } from '../../common/errors/domain-error.ts';
 import { findBooking } from '../../domain/bookings/bookings.ts';
-import type { CancellationInput, PayRequest } from '../../workflows/booking-types.ts';
+import { cancellationTerms, checkCustomerMayCancel } from '../../domain/bookings/cancellation-terms.ts';
+import type { BookingRow } from '../../entities/bookings/booking.entity.ts';
+import { FREE_GATEWAY, type CancellationInput, type PayRequest } from '../../workflows/booking-types.ts';
 import type { BookingActionHandlers } from './booking-actions.routes.ts';
 import { cancelBooking, payBooking, refusalOf, startCancellation } from './booking-saga-client.ts';
 import type { BookingsRouteDeps } from './bookings.deps.ts';
+import { policyForCustomer } from './cancellation-policy.ts';
 import { viewOfRow, viewOfWorkflow, type CancelBodySchema } from './schemas.ts';
 
 /** How long the cancel route waits for a refund before it answers 202 and lets the booking show the outcome later. */
@@ -14,7 +20,25 @@ const REFUND_WAIT_MS = 10_000;
 
 const actorOf = (p: Principal) => `${p.role === 'admin' ? 'admin' : 'customer'}:${p.userId}`;
 
-export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'client'>): BookingActionHandlers {
+/** Bookings whose story has ended: nothing is left to cancel (their money went back with them, or was never taken). */
+const ENDED: ReadonlySet<BookingRow['status']> = new Set(['EXPIRED', 'CANCELLED', 'FAILED', 'REFUNDED']);
+
+function notCancellable(booking: BookingRow): DomainError {
+  const done = booking.status === 'REFUNDED' ? 'has been refunded' : `is ${booking.status}`;
+  return new DomainError('conflict', 'BOOKING_NOT_CANCELLABLE', `This booking ${done}; there is nothing left to cancel.`);
+}
+
+/** What the cancellation refunds: admins all that is left; customers the price less the fee and earlier refunds. */
+async function refundFor(deps: Pick<BookingsRouteDeps, 'config'>, booking: BookingRow, principal: Principal): Promise<number | undefined> {
+  if (principal.role === 'admin') return undefined;
+  const { startsAt, policy } = await policyForCustomer(deps.config.services.events.urls, booking.eventId);
+  const terms = cancellationTerms(policy, startsAt, booking);
+  checkCustomerMayCancel(terms, startsAt);
+  // Nothing kept and nothing refunded before: the whole payment, as a cancellation always refunded.
+  return terms.feeMinor === 0 && booking.refundedMinor === 0 ? undefined : terms.refundNowMinor;
+}
+
+export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'client' | 'config'>): BookingActionHandlers {
   const em = () => deps.orm.em.fork();
   return {
     pay: async (c) => {
@@ -22,7 +46,9 @@ export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'cli
       // An admin, too, pays only a booking of their own.
       const booking = await findBooking(em(), c.req.valid('param').id, { ...principal, role: 'user' });
       const body = c.req.valid('json');
-      const request: PayRequest = { customerId: principal.userId, gateway: body.gateway, paymentMethod: body.paymentMethod };
+      // The free gateway charges nothing: no card reference goes into the saga's history.
+      const method = body.gateway === FREE_GATEWAY || body.paymentMethod === undefined ? {} : { paymentMethod: body.paymentMethod };
+      const request: PayRequest = { customerId: principal.userId, gateway: body.gateway, ...method };
       const answer = await payBooking(deps.client, booking.workflowId, request);
       if (!answer.ok) throw refusalOf(answer);
       return c.json(viewOfWorkflow(answer.booking), 200);
@@ -32,6 +58,7 @@ export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'cli
       const booking = await findBooking(em(), c.req.valid('param').id, principal);
       const body = (await c.req.json().catch(() => ({}))) as z.infer<typeof CancelBodySchema>;
       const reason = body.reason || (principal.role === 'admin' ? 'cancelled by an admin' : 'cancelled by the customer');
+      if (ENDED.has(booking.status)) throw notCancellable(booking);
       if (booking.status !== 'CONFIRMED') {
         const view = await cancelBooking(deps.client, booking.workflowId, { actor: actorOf(principal), reason });
         return c.json(viewOfWorkflow(view), 200);
@@ -40,14 +67,23 @@ export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'cli
         bookingId: booking.id,
         customerId: booking.customerId,
         eventId: booking.eventId,
-        paymentId: booking.paymentId!,
+        paymentId: booking.paymentId ?? null,
         actor: actorOf(principal),
         reason,
       };
+      const refundMinor = await refundFor(deps, booking, principal);
+      if (refundMinor !== undefined) input.refundMinor = refundMinor;
       const handle = await startCancellation(deps.client, input);
-      // The refund is usually a moment; a slow gateway gets a 202 and the booking shows the outcome later.
+      // The refund is usually a moment; a slow gateway gets a 202 and the booking shows the outcome later. A
+      // cancellation that failed outright (terminated) leaves the booking as its record says.
       const finished = await Promise.race([
-        handle.result().then(() => true),
+        handle.result().then(
+          () => true,
+          (err: unknown) => {
+            if (err instanceof WorkflowFailedError) return true;
+            throw err;
+          },
+        ),
         new Promise<false>((r) => setTimeout(() => r(false), REFUND_WAIT_MS).unref()),
       ]);
       const after = await findBooking(em(), booking.id, principal);

@@ -5,12 +5,15 @@ import {
   IdParamSchema,
   MONEY_ROUTE_PROBLEMS,
   NEEDS_TOKEN,
+  idempotencyKeyHeader,
   jsonAnswer,
   jsonBody,
   problemAnswer,
 } from '../../common/http/openapi.ts';
+import { idempotencyKeyDescription, idempotencyProblems } from '../../common/http/idempotency.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import type { BookingsAccess } from './bookings.deps.ts';
+import { FREE_GATEWAY } from '../../workflows/booking-types.ts';
 import { BookingSchema, CancelBodySchema, PaySchema } from './schemas.ts';
 
 export const payRoute = createRoute({
@@ -18,14 +21,25 @@ export const payRoute = createRoute({
   path: '/bookings/{id}/pay',
   tags: ['Bookings'],
   summary: 'Pay a HELD booking: CONFIRMED, or 402 with the decline code (it stays HELD until it expires)',
+  description:
+    `A booking whose total is 0 is paid with gateway "${FREE_GATEWAY}" and no payment method: it is confirmed without a card and ` +
+    'without any payment gateway (its paymentId stays null). "free" is not a payments-service gateway, so GET /payments/gateways ' +
+    `does not list it. "${FREE_GATEWAY}" on a booking that costs something is refused (409 NOT_FREE), and so is a card gateway on ` +
+    'a booking that costs nothing (409 BOOKING_IS_FREE): no gateway is asked to charge 0. Either refusal leaves the booking HELD ' +
+    'and payable.',
   ...NEEDS_TOKEN,
-  request: { params: IdParamSchema, body: jsonBody(PaySchema) },
+  request: {
+    params: IdParamSchema,
+    headers: idempotencyKeyHeader(idempotencyKeyDescription('A retry with the same key answers the first payment.')),
+    body: jsonBody(PaySchema),
+  },
   responses: {
     200: jsonAnswer(BookingSchema, 'Paid and CONFIRMED'),
     402: problemAnswer('The payment was declined (CARD_DECLINED, INSUFFICIENT_FUNDS, …); the booking stays HELD'),
     404: problemAnswer('No booking of yours (BOOKING_NOT_FOUND)'),
-    409: problemAnswer(
-      'The booking is not HELD (BOOKING_NOT_HELD), or the hold lapsed while paying and the money was refunded (SEATS_NO_LONGER_HELD)',
+    ...idempotencyProblems(
+      'The booking is not HELD (BOOKING_NOT_HELD), or the hold lapsed while paying and the money was refunded (SEATS_NO_LONGER_HELD), ' +
+        `or the gateway does not fit the total: "${FREE_GATEWAY}" on a paid booking (NOT_FREE), a card on a free one (BOOKING_IS_FREE)`,
     ),
     ...MONEY_ROUTE_PROBLEMS,
     ...BAD_INPUT,
@@ -37,14 +51,27 @@ export const cancelRoute = createRoute({
   path: '/bookings/{id}/cancel',
   tags: ['Bookings'],
   summary: 'Cancel a booking: before payment the seats are released; after confirmation it is refunded and the seats return to sale',
+  description:
+    'A customer cancels a confirmed booking within the event’s cancellation policy (`cancellation` on GET /bookings/{id}): ' +
+    'until its deadline before the start, refunded the price less the fee and less any earlier refund. An admin may always ' +
+    'cancel, and refunds all that is left. The policy in force when the cancel arrives applies.',
   ...NEEDS_TOKEN,
-  request: { params: IdParamSchema, body: { ...jsonBody(CancelBodySchema), required: false } },
+  request: {
+    params: IdParamSchema,
+    headers: idempotencyKeyHeader(idempotencyKeyDescription('A retry with the same key answers the first cancellation.')),
+    body: { ...jsonBody(CancelBodySchema), required: false },
+  },
   responses: {
     200: jsonAnswer(BookingSchema, 'The booking after cancellation'),
     202: jsonAnswer(BookingSchema, 'The refund is under way; the booking shows the outcome soon'),
     404: problemAnswer('No booking of yours (BOOKING_NOT_FOUND)'),
-    409: problemAnswer('The booking cannot be cancelled now (BOOKING_NOT_CANCELLABLE)'),
+    ...idempotencyProblems(
+      'The booking has ended or cannot be cancelled now (BOOKING_NOT_CANCELLABLE), the policy’s deadline has passed or the event has started (CANCELLATION_CLOSED), or customers may not cancel this event’s bookings (CANCELLATION_NOT_ALLOWED)',
+    ),
     ...MONEY_ROUTE_PROBLEMS,
+    503: problemAnswer(
+      'The session could not be confirmed (AUTH_UNAVAILABLE), or the event’s cancellation policy could not be read (POLICY_UNAVAILABLE); retry',
+    ),
     ...BAD_INPUT,
   },
 });
@@ -55,6 +82,6 @@ export interface BookingActionHandlers {
 }
 
 export function registerBookingActionRoutes(app: ServiceApp, access: BookingsAccess, handlers: BookingActionHandlers): void {
-  app.openapi({ ...payRoute, middleware: access.money }, handlers.pay);
-  app.openapi({ ...cancelRoute, middleware: access.money }, handlers.cancel);
+  app.openapi({ ...payRoute, middleware: [...access.money, access.idempotent] }, handlers.pay);
+  app.openapi({ ...cancelRoute, middleware: [...access.money, access.idempotent] }, handlers.cancel);
 }

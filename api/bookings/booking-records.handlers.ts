@@ -1,8 +1,11 @@
 // The booking record routes' handlers: read from the bookings service's own records and its event catalog.
 import { principalOf } from '../../common/auth/middleware.ts';
 import { bookingHistory, catalogOf, findBooking, listBookings } from '../../domain/bookings/bookings.ts';
+import { cancellationTerms, type CancellationTerms } from '../../domain/bookings/cancellation-terms.ts';
+import type { BookingRow } from '../../entities/bookings/booking.entity.ts';
 import type { BookingRecordHandlers } from './booking-records.routes.ts';
 import type { BookingsRouteDeps } from './bookings.deps.ts';
+import { readEventPolicy } from './cancellation-policy.ts';
 import { viewOfRow } from './schemas.ts';
 
 export function bookingRecordHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'config'>): BookingRecordHandlers {
@@ -10,6 +13,12 @@ export function bookingRecordHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'con
   const { uiUrl, namespace } = deps.config.temporal;
   const workflowUrl = (workflowId: string) =>
     `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  /** A confirmed booking's cancellation terms now; null for any other booking or when the events service cannot say. */
+  const termsOf = async (booking: BookingRow): Promise<CancellationTerms | null> => {
+    if (booking.status !== 'CONFIRMED') return null;
+    const read = await readEventPolicy(deps.config.services.events.urls, booking.eventId);
+    return read && cancellationTerms(read.policy, read.startsAt, booking);
+  };
   return {
     listBookings: async (c) => {
       const page = await listBookings(em(), c.req.valid('query'), principalOf(c));
@@ -26,6 +35,7 @@ export function bookingRecordHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'con
         {
           ...viewOfRow(booking, (await catalogOf(em(), [booking.eventId])).get(booking.eventId) ?? null),
           refundedMinor: booking.refundedMinor,
+          cancellation: await termsOf(booking),
           createdAt: booking.createdAt.toISOString(),
           workflowUrl: workflowUrl(booking.workflowId),
           history: history.map((h) => ({

@@ -6,6 +6,7 @@ import type { SessionCheck } from '../../common/auth/sessions.ts';
 import type { TokenVerifier } from '../../common/auth/verify.ts';
 import type { Config } from '../../common/config.ts';
 import type { Orm } from '../../common/db/orm.ts';
+import { idempotent } from '../../common/http/idempotency.ts';
 import type { BookingMetrics } from '../../domain/bookings/booking-metrics.ts';
 
 export interface BookingsRouteDeps {
@@ -22,11 +23,14 @@ export interface BookingsAccess {
   signedIn: MiddlewareHandler[];
   /** A caller whose session is open right now, not only whose token is unexpired: these routes move money or seats. */
   money: MiddlewareHandler[];
+  /** After the access rule: a keyed request runs once, and its replays answer the first answer. */
+  idempotent: MiddlewareHandler;
 }
 
-export function bookingsAccess(deps: Pick<BookingsRouteDeps, 'verifier' | 'sessions'>): BookingsAccess {
+export function bookingsAccess(deps: Pick<BookingsRouteDeps, 'orm' | 'verifier' | 'sessions'>): BookingsAccess {
   return {
     signedIn: [authenticate(deps.verifier)] as MiddlewareHandler[],
     money: [authenticate(deps.verifier), sessionOpen(deps.sessions)] as MiddlewareHandler[],
+    idempotent: idempotent(deps.orm) as MiddlewareHandler,
   };
 }

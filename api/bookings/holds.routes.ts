@@ -9,6 +9,7 @@ import {
   jsonBody,
   problemAnswer,
 } from '../../common/http/openapi.ts';
+import { idempotencyKeyDescription, idempotencyProblems } from '../../common/http/idempotency.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import type { BookingsAccess } from './bookings.deps.ts';
 import { BookingSchema, NewBookingSchema } from './schemas.ts';
@@ -21,12 +22,21 @@ export const holdRoute = createRoute({
   description:
     'Starts the booking saga and answers with its hold: 201 HELD with seats, prices, total and `expiresAt`, or 409 naming the seats already taken. Pay before `expiresAt`. The same `Idempotency-Key` returns the same booking.',
   ...NEEDS_TOKEN,
-  request: { headers: idempotencyKeyHeader('The same key returns the same booking'), body: jsonBody(NewBookingSchema) },
+  request: {
+    headers: idempotencyKeyHeader(
+      idempotencyKeyDescription(
+        'The same key returns the same booking, even after its record is gone (as 200 once the booking has moved on).',
+      ),
+    ),
+    body: jsonBody(NewBookingSchema),
+  },
   responses: {
     201: jsonAnswer(BookingSchema, 'The booking, HELD'),
-    200: jsonAnswer(BookingSchema, 'A replay of an Idempotency-Key whose booking has moved on'),
+    200: jsonAnswer(BookingSchema, 'An Idempotency-Key kept past its record, whose booking has moved on'),
     404: problemAnswer('No such event (EVENT_NOT_FOUND)'),
-    409: problemAnswer('Seats taken (SEATS_UNAVAILABLE), sales closed (EVENT_NOT_ON_SALE) or too many seats held (HOLD_LIMIT_EXCEEDED)'),
+    ...idempotencyProblems(
+      'Seats taken (SEATS_UNAVAILABLE), sales closed (EVENT_NOT_ON_SALE) or too many seats held (HOLD_LIMIT_EXCEEDED)',
+    ),
     ...MONEY_ROUTE_PROBLEMS,
     ...BAD_INPUT,
   },
@@ -35,5 +45,5 @@ export const holdRoute = createRoute({
 export type HoldHandler = RouteHandler<typeof holdRoute, AppEnv>;
 
 export function registerHoldRoutes(app: ServiceApp, access: BookingsAccess, hold: HoldHandler): void {
-  app.openapi({ ...holdRoute, middleware: access.money }, hold);
+  app.openapi({ ...holdRoute, middleware: [...access.money, access.idempotent] }, hold);
 }

@@ -1,9 +1,10 @@
 // What the bookings routes read and answer: request and booking schemas, and a booking as the API shows it.
 import { z } from '@hono/zod-openapi';
+import { text } from '../../common/http/text.ts';
 import type { CatalogEntry } from '../../domain/bookings/bookings.ts';
 import { BOOKING_STATUSES, type BookingRow } from '../../entities/bookings/booking.entity.ts';
 import { bookingWorkflowId } from '../../workflows/booking-messages.ts';
-import type { BookingView } from '../../workflows/booking-types.ts';
+import { FREE_GATEWAY, type BookingView } from '../../workflows/booking-types.ts';
 
 const SeatSchema = z.object({
   seatId: z.uuid(),
@@ -33,8 +34,29 @@ export const BookingSchema = z
   })
   .openapi('Booking');
 
+const CancellationTermsSchema = z
+  .object({
+    policy: z.object({
+      customersMayCancel: z.boolean(),
+      deadlineHoursBeforeStart: z.number().int(),
+      feeKind: z.enum(['none', 'fixed', 'percent']),
+      feeValue: z.number().int().openapi({ description: 'Minor units for a fixed fee, a percentage of the price for a percent fee' }),
+    }),
+    closesAt: z.string().nullable().openapi({ description: 'Customers may cancel until then; null when they may not at all' }),
+    customerMayCancelNow: z.boolean(),
+    feeMinor: z.number().int().openapi({ description: 'What a customer’s cancellation keeps of the price' }),
+    refundNowMinor: z.number().int().openapi({ description: 'What a customer’s cancellation would refund now' }),
+  })
+  .openapi('CancellationTerms', {
+    description:
+      'The event’s cancellation policy as it stands now (the policy in force when a cancel arrives applies) and what it means for this booking; admins may always cancel and refund',
+  });
+
 export const BookingDetailSchema = BookingSchema.extend({
-  refundedMinor: z.number().int(),
+  refundedMinor: z.number().int().openapi({ description: 'Refunded so far (minor units), by partial refunds or a cancellation' }),
+  cancellation: CancellationTermsSchema.nullable().openapi({
+    description: 'For a CONFIRMED booking, the terms of cancelling it now; null otherwise, or when the events service cannot be asked',
+  }),
   createdAt: z.string(),
   workflowUrl: z.string().openapi({ description: 'This booking’s saga in the Temporal Web UI' }),
   history: z.array(z.object({ from: z.string().nullable(), to: z.string(), at: z.string(), actor: z.string(), reason: z.string() })),
@@ -59,12 +81,25 @@ export const NewBookingSchema = z
 
 export const PaySchema = z
   .object({
-    gateway: z.string().min(1).max(32).default('test').openapi({ example: 'test' }),
-    paymentMethod: z.string().min(1).max(128).openapi({ example: 'pm_card_visa' }),
+    gateway: text({ min: 1, max: 32 })
+      .default('test')
+      .openapi({
+        example: 'test',
+        description: `A gateway from GET /payments/gateways, or "${FREE_GATEWAY}" for a booking whose total is 0 (nothing is charged)`,
+      }),
+    paymentMethod: text({ min: 1, max: 128 })
+      .optional()
+      .openapi({ example: 'pm_card_visa', description: `Required for every gateway but "${FREE_GATEWAY}", which ignores it` }),
   })
-  .openapi('Payment request');
+  .refine((b) => b.gateway === FREE_GATEWAY || b.paymentMethod !== undefined, {
+    message: `a payment method is required unless the gateway is "${FREE_GATEWAY}"`,
+    path: ['paymentMethod'],
+  })
+  .openapi('PaymentRequest');
 
-export const CancelBodySchema = z.object({ reason: z.string().trim().max(500).optional() }).openapi('BookingCancellation');
+export const CancelBodySchema = z
+  .object({ reason: text({ max: 500, trim: true, kind: 'paragraph' }).optional() })
+  .openapi('BookingCancellation');
 
 export type BookingBody = z.infer<typeof BookingSchema>;
 

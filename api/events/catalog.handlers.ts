@@ -36,6 +36,7 @@ export function catalogHandlers(deps: EventsRouteDeps): CatalogHandlers {
         endsAt: date(body.endsAt),
         salesOpenAt: date(body.salesOpenAt),
         salesCloseAt: date(body.salesCloseAt),
+        cancellationPolicy: body.cancellationPolicy,
       });
       return c.json(eventView(event), 201);
     },
@@ -46,7 +47,12 @@ export function catalogHandlers(deps: EventsRouteDeps): CatalogHandlers {
         { ...query, from: date(query.from) ?? undefined, to: date(query.to) ?? undefined },
         { admin: isAdmin(c) },
       );
-      return c.json({ ...page, items: page.items.map((e) => eventView(e)) }, 200);
+      // A page lists events without their price tiers (EventPage); GET /events/{id} answers those.
+      const items = page.items.map((e) => {
+        const { prices, ...summary } = eventView(e);
+        return summary;
+      });
+      return c.json({ ...page, items }, 200);
     },
     event: async (c) => {
       const event = await visibleEvent(ctx, c, c.req.valid('param').id);
@@ -61,6 +67,7 @@ export function catalogHandlers(deps: EventsRouteDeps): CatalogHandlers {
         endsAt: date(body.endsAt),
         salesOpenAt: date(body.salesOpenAt),
         salesCloseAt: date(body.salesCloseAt),
+        cancellationPolicy: body.cancellationPolicy,
       });
       return c.json(eventView(event, await priceTiers(em(), event.id)), 200);
     },

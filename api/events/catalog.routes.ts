@@ -6,10 +6,13 @@ import {
   BAD_INPUT,
   MONEY_ROUTE_PROBLEMS,
   NEEDS_TOKEN,
+  OPTIONAL_TOKEN,
+  idempotencyKeyHeader,
   jsonAnswer,
   jsonBody,
   problemAnswer,
 } from '../../common/http/openapi.ts';
+import { IDEMPOTENCY_PROBLEMS, idempotencyKeyDescription, idempotencyProblems } from '../../common/http/idempotency.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import type { EventsAccess } from './events.deps.ts';
 import { EVENT_NOT_FOUND, STATE_CONFLICT } from './problems.ts';
@@ -32,8 +35,11 @@ export const createEventRoute = createRoute({
   tags,
   summary: 'Create an event at a venue, as a draft',
   ...NEEDS_TOKEN,
-  request: { body: jsonBody(EventInputSchema) },
-  responses: { 201: jsonAnswer(EventSchema, 'The draft'), ...ADMIN_PROBLEMS, ...BAD_INPUT },
+  request: {
+    headers: idempotencyKeyHeader(idempotencyKeyDescription('A retry with the same key answers the draft it created.')),
+    body: jsonBody(EventInputSchema),
+  },
+  responses: { 201: jsonAnswer(EventSchema, 'The draft'), ...IDEMPOTENCY_PROBLEMS, ...ADMIN_PROBLEMS, ...BAD_INPUT },
 });
 
 export const listEventsRoute = createRoute({
@@ -42,6 +48,7 @@ export const listEventsRoute = createRoute({
   tags,
   summary: 'Events, soonest first',
   description: 'Everyone sees published events; an admin token also shows drafts, cancelled and completed events (filter with `status`).',
+  ...OPTIONAL_TOKEN,
   request: { query: EventQuerySchema },
   responses: { 200: jsonAnswer(EventPageSchema, 'One page'), ...BAD_INPUT },
 });
@@ -51,6 +58,8 @@ export const eventRoute = createRoute({
   path: '/events/{id}',
   tags,
   summary: 'One event with its prices',
+  description: 'Everyone sees a published event; an admin token also shows drafts.',
+  ...OPTIONAL_TOKEN,
   request: { params: IdParamSchema },
   responses: { 200: jsonAnswer(EventSchema, 'The event'), ...EVENT_NOT_FOUND, ...BAD_INPUT },
 });
@@ -89,12 +98,16 @@ function transitionRoute<Extra extends Record<number, ReturnType<typeof problemA
     tags,
     summary,
     ...NEEDS_TOKEN,
-    request: { params: IdParamSchema },
+    request: {
+      params: IdParamSchema,
+      headers: idempotencyKeyHeader(idempotencyKeyDescription('A retry with the same key answers the first step.')),
+    },
     responses: {
       200: jsonAnswer(EventSchema, 'The event'),
       ...EVENT_NOT_FOUND,
-      ...STATE_CONFLICT,
       ...extra,
+      // The step's own conflicts and those of the key share the 409.
+      ...idempotencyProblems((extra[409] ?? STATE_CONFLICT[409]).description),
       ...ADMIN_PROBLEMS,
       ...BAD_INPUT,
     },
@@ -135,12 +148,12 @@ export interface CatalogHandlers {
 }
 
 export function registerCatalogRoutes(app: ServiceApp, access: EventsAccess, handlers: CatalogHandlers): void {
-  app.openapi({ ...createEventRoute, middleware: access.admin }, handlers.createEvent);
+  app.openapi({ ...createEventRoute, middleware: [...access.admin, access.idempotent] }, handlers.createEvent);
   app.openapi({ ...listEventsRoute, middleware: access.anyone }, handlers.listEvents);
   app.openapi({ ...eventRoute, middleware: access.anyone }, handlers.event);
   app.openapi({ ...updateEventRoute, middleware: access.admin }, handlers.updateEvent);
   app.openapi({ ...setPricesRoute, middleware: access.admin }, handlers.setPrices);
-  app.openapi({ ...publishEventRoute, middleware: access.admin }, handlers.publishEvent);
-  app.openapi({ ...cancelEventRoute, middleware: access.adminMoney }, handlers.cancelEvent);
-  app.openapi({ ...completeEventRoute, middleware: access.admin }, handlers.completeEvent);
+  app.openapi({ ...publishEventRoute, middleware: [...access.admin, access.idempotent] }, handlers.publishEvent);
+  app.openapi({ ...cancelEventRoute, middleware: [...access.adminMoney, access.idempotent] }, handlers.cancelEvent);
+  app.openapi({ ...completeEventRoute, middleware: [...access.admin, access.idempotent] }, handlers.completeEvent);
 }

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { authenticate, identify, requireRole, sessionOpen } from '../../common/auth/middleware.ts';
 import type { SessionCheck } from '../../common/auth/sessions.ts';
 import type { TokenVerifier } from '../../common/auth/verify.ts';
+import { idempotent } from '../../common/http/idempotency.ts';
 import type { EventsContext } from '../../domain/events/events.ts';
 import type { SeatFeed } from '../../domain/events/seat-feed.ts';
 import type { StartEventCancellation } from './event-cancellation.ts';
@@ -24,13 +25,16 @@ export interface EventsAccess {
   adminMoney: MiddlewareHandler[];
   /** Anyone; a token, when sent, shows an admin what only admins see. */
   anyone: MiddlewareHandler[];
+  /** After the access rule: a keyed request runs once, and its replays answer the first answer. */
+  idempotent: MiddlewareHandler;
 }
 
-export function eventsAccess(deps: Pick<EventsRouteDeps, 'verifier' | 'sessions'>): EventsAccess {
+export function eventsAccess(deps: Pick<EventsRouteDeps, 'ctx' | 'verifier' | 'sessions'>): EventsAccess {
   const admin = [authenticate(deps.verifier), requireRole('admin')] as MiddlewareHandler[];
   return {
     admin,
     adminMoney: [...admin, sessionOpen(deps.sessions) as MiddlewareHandler],
     anyone: [identify(deps.verifier)] as MiddlewareHandler[],
+    idempotent: idempotent(deps.ctx.orm) as MiddlewareHandler,
   };
 }

@@ -1,14 +1,21 @@
 // Request and response bodies of the events service, declared once for validation and OpenAPI.
 import { z } from '@hono/zod-openapi';
 import { PageQuerySchema, pageOf } from '../../common/http/pagination.ts';
-import { EVENT_STATUSES, type EventRow, type PriceTierRow } from '../../entities/events/event.entity.ts';
+import { text } from '../../common/http/text.ts';
+import { DEFAULT_CANCELLATION_POLICY, EVENT_STATUSES, type EventRow, type PriceTierRow } from '../../entities/events/event.entity.ts';
 import type { VenueLayout } from '../../domain/events/venues.ts';
 
-const datetime = z.iso.datetime({ offset: true }).openapi({ example: '2027-03-01T19:30:00Z' });
-const seatLabelList = z.array(z.string().min(1).max(40)).max(10_000);
+// ISO 8601 with an offset, in years a ticket can be for; PostgreSQL refuses some the format allows (the year 0).
+const EARLIEST = Date.UTC(1900, 0, 1);
+const AFTER_LATEST = Date.UTC(10_000, 0, 1);
+const datetime = z.iso
+  .datetime({ offset: true })
+  .refine((value) => Date.parse(value) >= EARLIEST && Date.parse(value) < AFTER_LATEST, 'must be between 1900-01-01 and 9999-12-31 (UTC)')
+  .openapi({ example: '2027-03-01T19:30:00Z' });
+const seatLabelList = z.array(text({ min: 1, max: 40 })).max(10_000);
 
 const RowSchema = z.object({
-  label: z.string().trim().min(1).max(16).openapi({ example: 'A' }),
+  label: text({ min: 1, max: 16, trim: true }).openapi({ example: 'A' }),
   seats: z
     .union([z.number().int().min(0).max(500), z.array(z.number().int().min(1).max(10_000)).max(500)])
     .openapi({ description: 'How many seats (numbered from 1), or their numbers', example: 30 }),
@@ -16,10 +23,14 @@ const RowSchema = z.object({
 
 const SectionInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(120).openapi({ example: 'Orchestra' }),
+    name: text({ min: 1, max: 120, trim: true }).openapi({ example: 'Orchestra' }),
     rows: z.array(RowSchema).max(200).optional(),
     rowRange: z
-      .object({ from: z.string().regex(/^[A-Z]$/), to: z.string().regex(/^[A-Z]$/), seatsPerRow: z.number().int().min(1).max(500) })
+      .object({
+        from: text({ max: 1 }).regex(/^[A-Z]$/),
+        to: text({ max: 1 }).regex(/^[A-Z]$/),
+        seatsPerRow: z.number().int().min(1).max(500),
+      })
       .optional()
       .openapi({
         description: 'Shorthand for rows `from`..`to` (single letters) of `seatsPerRow` seats each',
@@ -34,9 +45,9 @@ const SectionInputSchema = z
 
 export const VenueInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).openapi({ example: 'Eventix Arena' }),
-    city: z.string().trim().max(120).optional(),
-    address: z.string().trim().max(300).optional(),
+    name: text({ min: 1, max: 200, trim: true }).openapi({ example: 'Eventix Arena' }),
+    city: text({ max: 120, trim: true }).optional(),
+    address: text({ max: 300, trim: true }).optional(),
     sections: z.array(SectionInputSchema).min(1).max(100),
   })
   .openapi('VenueInput');
@@ -111,33 +122,55 @@ export function venueView(layout: VenueLayout): z.infer<typeof VenueSchema> {
   };
 }
 
+export const CancellationPolicySchema = z
+  .object({
+    customersMayCancel: z.boolean().openapi({ description: 'Whether customers may cancel their bookings themselves' }),
+    deadlineHoursBeforeStart: z
+      .number()
+      .int()
+      .min(0)
+      .max(8_760)
+      .openapi({ description: 'Customers cancel until this many hours before the start (0: until the start)', example: 48 }),
+    feeKind: z.enum(['none', 'fixed', 'percent']).openapi({ description: 'What a cancellation keeps' }),
+    feeValue: z.number().int().min(0).max(100_000_000).openapi({
+      description: 'Minor units for a fixed fee, a whole percentage of the price for a percent fee; never more than the price',
+      example: 500,
+    }),
+  })
+  .refine((p) => p.feeKind !== 'percent' || p.feeValue <= 100, { message: 'a percentage is at most 100', path: ['feeValue'] })
+  .openapi('CancellationPolicy', {
+    description: 'Admins may always cancel and refund; after the start no customer refund is possible',
+  });
+
 export const EventInputSchema = z
   .object({
     venueId: z.uuid(),
-    title: z.string().trim().min(1).max(200).openapi({ example: 'Hamlet' }),
-    description: z.string().max(10_000).optional(),
+    title: text({ min: 1, max: 200, trim: true }).openapi({ example: 'Hamlet' }),
+    description: text({ max: 10_000, kind: 'paragraph' }).optional(),
     startsAt: datetime,
     endsAt: datetime.nullable().optional(),
     salesOpenAt: datetime.nullable().optional().openapi({ description: 'Default: as soon as it is published' }),
     salesCloseAt: datetime.nullable().optional().openapi({ description: 'Default: when the event starts' }),
+    cancellationPolicy: CancellationPolicySchema.optional().openapi({
+      description: 'Default: customers may cancel until the start, and nothing is kept',
+    }),
   })
   .openapi('EventInput');
 
 export const EventPatchSchema = EventInputSchema.omit({ venueId: true }).partial().openapi('EventChange');
 
-export const CancelSchema = z.object({ reason: z.string().trim().max(500).optional() }).openapi('Cancellation');
+export const CancelSchema = z.object({ reason: text({ max: 500, trim: true, kind: 'paragraph' }).optional() }).openapi('Cancellation');
 
 export const PricesInputSchema = z
   .object({
-    currency: z
-      .string()
+    currency: text({ max: 3 })
       .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR')
       .openapi({ example: 'EUR' }),
     tiers: z
       .array(
         z.object({
           sectionId: z.uuid(),
-          name: z.string().trim().min(1).max(80).openapi({ example: 'Orchestra' }),
+          name: text({ min: 1, max: 80, trim: true }).openapi({ example: 'Orchestra' }),
           priceMinor: z.number().int().min(0).max(100_000_000).openapi({ description: 'Integer minor units (cents)', example: 8500 }),
         }),
       )
@@ -163,6 +196,7 @@ export const EventSchema = z
     salesCloseAt: z.string().nullable(),
     publishedAt: z.string().nullable(),
     onSale: z.boolean().openapi({ description: 'Published and inside its sales window now' }),
+    cancellationPolicy: CancellationPolicySchema,
     prices: z.array(PriceTierSchema),
   })
   .openapi('Event');
@@ -184,6 +218,7 @@ export function eventView(event: EventRow, tiers: PriceTierRow[] = []): z.infer<
     salesCloseAt: iso(event.salesCloseAt),
     publishedAt: iso(event.publishedAt),
     onSale: event.status === 'published' && (!event.salesOpenAt || event.salesOpenAt <= now) && now < closes,
+    cancellationPolicy: { ...DEFAULT_CANCELLATION_POLICY, ...event.cancellationPolicy },
     prices: tiers.map((t) => ({ sectionId: t.sectionId, name: t.name, priceMinor: t.priceMinor, currency: t.currency.trim() })),
   };
 }
@@ -194,7 +229,7 @@ export const EventQuerySchema = PageQuerySchema.extend({
   from: datetime.optional().openapi({ description: 'Starting at or after' }),
   to: datetime.optional().openapi({ description: 'Starting before' }),
   venueId: z.uuid().optional(),
-  q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Part of the title or description' }),
+  q: text({ min: 1, max: 100, trim: true }).optional().openapi({ description: 'Part of the title or description' }),
 });
 
 export const SeatMapSchema = z

@@ -1,6 +1,6 @@
 // The seat routes of a published event: the seat map and the availability counts, declared with every answer they give.
 import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import { BAD_INPUT, jsonAnswer } from '../../common/http/openapi.ts';
+import { BAD_INPUT, OPTIONAL_TOKEN, jsonAnswer } from '../../common/http/openapi.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import type { EventsAccess } from './events.deps.ts';
 import { EVENT_NOT_FOUND, NOT_PUBLISHED } from './problems.ts';
@@ -11,6 +11,7 @@ export const seatMapRoute = createRoute({
   path: '/events/{id}/seats',
   tags: ['Seats'],
   summary: 'The seat map: every seat with its seatId, label, section, price and status now',
+  ...OPTIONAL_TOKEN,
   request: { params: IdParamSchema },
   responses: {
     200: jsonAnswer(SeatMapSchema, 'The seats; an expired hold reads as available'),
@@ -25,6 +26,7 @@ export const availabilityRoute = createRoute({
   path: '/events/{id}/availability',
   tags: ['Seats'],
   summary: 'Seats per section and price tier: total, available, held, sold',
+  ...OPTIONAL_TOKEN,
   request: { params: IdParamSchema },
   responses: {
     200: jsonAnswer(AvailabilitySchema, 'The counts'),

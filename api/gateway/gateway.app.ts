@@ -15,6 +15,8 @@ import { platformHealth } from './health.ts';
 import { createMetrics, httpMetrics, metricsText, type Metrics } from '../../common/observability/metrics.ts';
 import { recordFailure, traceRequests } from '../../common/observability/tracing.ts';
 import { proxyRequest } from './proxy.ts';
+import { gatewayDocument } from './service-docs.ts';
+import type { OpenApiDocument } from '../../common/http/openapi-document.ts';
 import { API_PREFIX, ROUTE_TABLE, prefixesOf } from './routes.ts';
 import { UpstreamPool } from '../../common/http/upstream-pool.ts';
 
@@ -38,7 +40,6 @@ export interface Gateway {
   checkInstances(): Promise<void>;
 }
 
-type OpenApiDoc = { paths?: Record<string, unknown>; servers?: unknown[]; [key: string]: unknown };
 type GatewayApp = Gateway['app'];
 
 /** What the gateway's routes are built from. */
@@ -119,12 +120,7 @@ function mountServiceDocs(app: GatewayApp, parts: GatewayParts): void {
       fetch: parts.doFetch,
     });
     if (!upstream.ok) return upstream;
-    const doc = (await upstream.json()) as OpenApiDoc;
-    const prefixes = prefixesOf(service);
-    const paths = Object.fromEntries(
-      Object.entries(doc.paths ?? {}).filter(([path]) => prefixes.some((p) => path === p || path.startsWith(`${p}/`))),
-    );
-    return c.json({ ...doc, servers: [{ url: API_PREFIX, description: 'Eventix gateway' }], paths });
+    return c.json(gatewayDocument((await upstream.json()) as OpenApiDocument, prefixesOf(service)));
   });
   mountDocs(app, 'Eventix API', { urls: SERVICE_NAMES.map((s) => ({ name: s, url: `/docs/${s}/openapi.json` })) });
 }

@@ -1,6 +1,6 @@
 // The route that lists the payment gateways this service offers.
 import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import { jsonAnswer } from '../../common/http/openapi.ts';
+import { PUBLIC, jsonAnswer } from '../../common/http/openapi.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import { GatewayListSchema } from './schemas.ts';
 
@@ -9,6 +9,7 @@ export const gatewaysRoute = createRoute({
   path: '/payments/gateways',
   tags: ['Payments'],
   summary: 'The payment gateways this service offers',
+  ...PUBLIC,
   responses: { 200: jsonAnswer(GatewayListSchema, 'Gateways by name, as a booking names them') },
 });
 

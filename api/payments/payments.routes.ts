@@ -16,5 +16,5 @@ export function registerPaymentsRoutes(app: ServiceApp, deps: PaymentsRouteDeps)
   // Before /payments/{id}, which would otherwise read "gateways" as an id.
   registerGatewayRoutes(app, gatewaysHandler(deps.ctx));
   registerPaymentRecordRoutes(app, access, paymentRecordHandlers(deps.ctx));
-  registerRefundRoutes(app, access, refundHandler(deps.ctx));
+  registerRefundRoutes(app, access, refundHandler(deps.ctx, deps.client));
 }

@@ -1,6 +1,7 @@
 // Request and response bodies of the payments service, declared once for validation and OpenAPI, and the views that fill them.
 import { z } from '@hono/zod-openapi';
 import { PageQuerySchema, pageOf } from '../../common/http/pagination.ts';
+import { text } from '../../common/http/text.ts';
 import { PAYMENT_STATUSES, type PaymentRow, type PaymentTransactionRow, type RefundRow } from '../../entities/payments/payment.entity.ts';
 
 export const PaymentSchema = z
@@ -70,7 +71,7 @@ export const RefundRequestSchema = z
       .positive()
       .optional()
       .openapi({ description: 'Minor units; the rest of the captured amount when absent' }),
-    reason: z.string().trim().max(500).optional(),
+    reason: text({ max: 500, trim: true, kind: 'paragraph' }).optional(),
   })
   .openapi('RefundRequest');
 

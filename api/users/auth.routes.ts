@@ -1,7 +1,17 @@
 // /auth: register, sign in, refresh, sign out, who am I; and the public keys tokens are checked with. Declared with every
 // answer they give.
 import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
-import { BAD_INPUT, NEEDS_TOKEN, TOKEN_PROBLEMS, jsonAnswer, jsonBody, problemAnswer } from '../../common/http/openapi.ts';
+import { idempotencyKeyDescription, idempotencyProblems } from '../../common/http/idempotency.ts';
+import {
+  BAD_INPUT,
+  NEEDS_TOKEN,
+  PUBLIC,
+  TOKEN_PROBLEMS,
+  idempotencyKeyHeader,
+  jsonAnswer,
+  jsonBody,
+  problemAnswer,
+} from '../../common/http/openapi.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import { LoginSchema, RefreshSchema, RegisterSchema, TokenPairSchema, UserSchema } from './schemas.ts';
 import type { UsersRouteDeps } from './users.deps.ts';
@@ -14,10 +24,18 @@ export const registerRoute = createRoute({
   tags,
   summary: 'Create a customer account',
   description: 'The email is trimmed and lower-cased and must be unique. Any role in the body is ignored: new accounts are customers.',
-  request: { body: jsonBody(RegisterSchema) },
+  ...PUBLIC,
+  request: {
+    headers: idempotencyKeyHeader(
+      idempotencyKeyDescription(
+        'A retry with the same key answers the account it created. There is no caller yet: keys of every registration share one scope.',
+      ),
+    ),
+    body: jsonBody(RegisterSchema),
+  },
   responses: {
     201: jsonAnswer(UserSchema, 'The new account'),
-    409: problemAnswer('The email is already registered (EMAIL_TAKEN)'),
+    ...idempotencyProblems('The email is already registered (EMAIL_TAKEN)'),
     ...BAD_INPUT,
   },
 });
@@ -27,6 +45,7 @@ export const loginRoute = createRoute({
   path: '/auth/login',
   tags,
   summary: 'Sign in: a new session with an access and a refresh token',
+  ...PUBLIC,
   request: { body: jsonBody(LoginSchema) },
   responses: {
     200: jsonAnswer(TokenPairSchema, 'Signed in'),
@@ -43,6 +62,7 @@ export const refreshRoute = createRoute({
   tags,
   summary: 'Trade a refresh token for a new pair',
   description: 'Each refresh token works once. Presenting one that was already used ends the whole session.',
+  ...PUBLIC,
   request: { body: jsonBody(RefreshSchema) },
   responses: {
     200: jsonAnswer(TokenPairSchema, 'A new access token and a new refresh token'),
@@ -76,6 +96,7 @@ export const jwksRoute = createRoute({
   tags,
   summary: 'The public keys access tokens are signed with (JWKS)',
   description: 'More than one key may be listed while keys rotate; a token names its key with `kid`.',
+  ...PUBLIC,
   responses: {
     200: jsonAnswer(z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).openapi('JWKS'), 'The key set'),
   },
@@ -91,7 +112,7 @@ export interface AuthHandlers {
 }
 
 export function registerAuthRoutes(app: ServiceApp, deps: UsersRouteDeps, handlers: AuthHandlers): void {
-  app.openapi(registerRoute, handlers.register);
+  app.openapi({ ...registerRoute, middleware: [deps.idempotent] }, handlers.register);
   app.openapi(loginRoute, handlers.login);
   app.openapi(refreshRoute, handlers.refresh);
   app.openapi({ ...logoutRoute, middleware: deps.signedIn }, handlers.logout);

@@ -3,23 +3,23 @@ import { z } from '@hono/zod-openapi';
 import { RevocationsSchema as Revocations, SessionStatusSchema as SessionStatus } from '../../common/auth/session-status.ts';
 import { ROLES } from '../../common/auth/verify.ts';
 import { PageQuerySchema, pageOf } from '../../common/http/pagination.ts';
+import { text } from '../../common/http/text.ts';
 import { NOTIFICATION_KINDS } from '../../entities/users/preference.entity.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../../domain/users/passwords.ts';
 import { LANGUAGES } from '../../domain/users/profile.ts';
 
 const email = z.email().max(320).openapi({ example: 'ada@example.com' });
-const name = z.string().trim().min(1).max(200).openapi({ example: 'Ada Lovelace' });
-const phone = z
-  .string()
-  .trim()
+const name = text({ min: 1, max: 200, trim: true }).openapi({ example: 'Ada Lovelace' });
+const phone = text({ max: 32, trim: true })
   .regex(/^\+?[0-9 ()-]{5,31}$/, 'expected a phone number such as +44 20 7946 0958')
   .openapi({ example: '+44 20 7946 0958' });
 
 // The policy is checked with the other fields so one answer names every problem; the domain checks it again with the email.
-const newPassword = z
-  .string()
+// Any character a password manager produces is allowed, except what cannot be stored or hashed the same way twice.
+const newPassword = text({ max: PASSWORD_MAX_LENGTH, kind: 'opaque' })
   .superRefine((password, ctx) => {
-    const problem = passwordProblem(password);
+    // Too long is already said by text().
+    const problem = password.length > PASSWORD_MAX_LENGTH ? undefined : passwordProblem(password);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .openapi({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, not a common password, not containing the email` });
@@ -27,10 +27,14 @@ const newPassword = z
 export const RegisterSchema = z.object({ email, password: newPassword, name }).openapi('Registration');
 
 export const LoginSchema = z
-  .object({ email: z.string().max(320).openapi({ example: 'admin@eventix.com' }), password: z.string().min(1).max(PASSWORD_MAX_LENGTH) })
+  .object({
+    // Not checked as an email here: a wrong one is simply wrong credentials.
+    email: text({ max: 320 }).openapi({ example: 'admin@eventix.com' }),
+    password: text({ min: 1, max: PASSWORD_MAX_LENGTH, kind: 'opaque' }),
+  })
   .openapi('Credentials');
 
-export const RefreshSchema = z.object({ refreshToken: z.string().min(1).max(200) }).openapi('RefreshRequest');
+export const RefreshSchema = z.object({ refreshToken: text({ min: 1, max: 200, kind: 'opaque' }) }).openapi('RefreshRequest');
 
 export const TokenPairSchema = z
   .object({
@@ -143,7 +147,7 @@ export const NotificationQuerySchema = PageQuerySchema.extend({
 
 export const UserPageSchema = pageOf(UserSchema).openapi('UserPage');
 export const UserQuerySchema = PageQuerySchema.extend({
-  q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Part of the email or name' }),
+  q: text({ min: 1, max: 100, trim: true }).optional().openapi({ description: 'Part of the email or name' }),
   role: z.enum(ROLES).optional(),
   status: z.enum(['active', 'deactivated']).optional(),
 });
@@ -152,10 +156,15 @@ export const NewUserSchema = RegisterSchema.extend({ role: z.enum(ROLES).default
 export const RoleChangeSchema = z.object({ role: z.enum(ROLES) }).openapi('RoleChange');
 
 // The internal answers are read by other processes too, so their shapes live in common/auth; here they gain their docs.
-export const RevocationsSchema = Revocations.openapi('Revocations');
+// They are rebuilt from their shapes: common/auth uses plain zod, and a schema made before @hono/zod-openapi was first
+// loaded has no `.openapi()`, which depends on what a process happened to import first.
+export const RevocationsSchema = z.object(Revocations.shape).openapi('Revocations');
 
-export const SessionStatusSchema = SessionStatus.extend({
-  open: SessionStatus.shape.open.openapi({ description: 'False once ended (logout, revocation, reuse) or expired' }),
-}).openapi('SessionStatus');
+export const SessionStatusSchema = z
+  .object({
+    ...SessionStatus.shape,
+    open: SessionStatus.shape.open.describe('False once ended (logout, revocation, reuse) or expired'),
+  })
+  .openapi('SessionStatus');
 
 export { IdParamSchema } from '../../common/http/openapi.ts';

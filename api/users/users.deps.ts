@@ -2,6 +2,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { authenticate, principalOf, requireRole } from '../../common/auth/middleware.ts';
 import type { TokenVerifier } from '../../common/auth/verify.ts';
+import { idempotent } from '../../common/http/idempotency.ts';
 import type { UsersContext } from '../../domain/users/context.ts';
 import { assertSessionOpen } from '../../domain/users/sessions.ts';
 
@@ -18,6 +19,8 @@ export interface UsersRouteDeps {
   signedIn: MiddlewareHandler[];
   /** The same, and the admin role. */
   admin: MiddlewareHandler[];
+  /** After the access rule (if any): a keyed request runs once, and its replays answer the first answer. */
+  idempotent: MiddlewareHandler;
 }
 
 export function usersRouteDeps(options: UsersRouteOptions): UsersRouteDeps {
@@ -31,5 +34,6 @@ export function usersRouteDeps(options: UsersRouteOptions): UsersRouteDeps {
     gatewaySecret: options.gatewaySecret,
     signedIn,
     admin: [...signedIn, requireRole('admin') as MiddlewareHandler],
+    idempotent: idempotent(options.ctx.orm) as MiddlewareHandler,
   };
 }

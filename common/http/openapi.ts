@@ -1,7 +1,7 @@
 // Shorthands for route declarations: JSON bodies and answers, problem answers, the bearer requirement.
 import { z as zod, type z } from '@hono/zod-openapi';
 import { ProblemSchema } from './problem.ts';
-import { BEARER_AUTH } from './service-app.ts';
+import { BEARER_AUTH } from './openapi-document.ts';
 
 export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   return { required: true, description, content: { 'application/json': { schema } } };
@@ -18,6 +18,14 @@ export function problemAnswer(description: string) {
 export const BAD_INPUT = { 422: problemAnswer('The request is not valid (VALIDATION_FAILED, with the offending fields)') };
 export const NEEDS_TOKEN = {
   security: [{ [BEARER_AUTH]: [] }],
+};
+/** Anyone may call it; a token, when sent, is checked (a bad one is a 401) and may show the caller more. */
+export const OPTIONAL_TOKEN = {
+  security: [{}, { [BEARER_AUTH]: [] }] as Record<string, string[]>[],
+};
+/** Anyone may call it; no token is read. */
+export const PUBLIC = {
+  security: [],
 };
 export const TOKEN_PROBLEMS = {
   401: problemAnswer('No access token, or one that is invalid, expired or of an ended session'),

@@ -4,7 +4,12 @@ import { DomainError } from '../errors/domain-error.ts';
 
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1 to 100, default 20)' }),
-  cursor: z.string().max(512).optional().openapi({ description: 'The `nextCursor` of the previous page' }),
+  // Only its length here: its content is checked where the list decodes it, so every wrong cursor is INVALID_CURSOR.
+  cursor: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ description: 'The `nextCursor` of the previous page, unchanged (anything else: 422 INVALID_CURSOR)' }),
 });
 
 export function pageOf<T extends z.ZodType>(item: T) {
@@ -19,14 +24,17 @@ export function encodeCursor(keys: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(keys)).toString('base64url');
 }
 
+/** Anything but a cursor this list gave out: refused before any query, in the domain's words (lists decode cursors). */
 function badCursor(): never {
-  // Domain list functions decode cursors, so a bad one is refused in the domain's words.
-  throw new DomainError('invalid', 'VALIDATION_FAILED', 'The request is not valid.', {
-    errors: [{ field: 'cursor', message: 'is not a cursor this list gave out' }],
+  throw new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is not one this list gave out.', {
+    errors: [{ field: 'cursor', message: 'is not a cursor this list gave out; pass a `nextCursor` unchanged' }],
   });
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
 export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+  if (!BASE64URL.test(cursor)) return badCursor();
   try {
     const keys: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(keys) && keys.length === arity && keys.every((k) => typeof k === 'string' || typeof k === 'number')) return keys;
@@ -34,6 +42,21 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
     // answered below
   }
   return badCursor();
+}
+
+/** The row ids of every list: what PostgreSQL's uuid type reads. */
+const ROW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A date exactly as cursorKeys wrote it (`toISOString()`): no other format, and never an invalid date, reaches a query. */
+function cursorDate(value: unknown): Date {
+  const at = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime()) || at.toISOString() !== value) return badCursor();
+  return at;
+}
+
+function cursorId(value: unknown): string {
+  if (typeof value !== 'string' || !ROW_ID.test(value)) return badCursor();
+  return value;
 }
 
 /** Rows were fetched with `limit + 1`: the extra one only says whether another page exists. */
@@ -49,11 +72,11 @@ export function toPage<R, I>(rows: R[], limit: number, keysOf: (row: R) => (stri
  */
 export function afterCursor(cursor: string | undefined, field: string, order: 'asc' | 'desc'): Record<string, unknown> {
   if (!cursor) return {};
-  const [value, id] = decodeCursor(cursor, 2);
-  const at = new Date(String(value));
-  if (Number.isNaN(at.getTime())) badCursor();
+  const [value, key] = decodeCursor(cursor, 2);
+  const at = cursorDate(value);
+  const id = cursorId(key);
   const past = order === 'asc' ? '$gt' : '$lt';
-  return { $or: [{ [field]: { [past]: at } }, { [field]: at, id: { [past]: String(id) } }] };
+  return { $or: [{ [field]: { [past]: at } }, { [field]: at, id: { [past]: id } }] };
 }
 
 /** The cursor keys of a row in a list ordered by `field` then id. */

@@ -6,8 +6,10 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, type DomainErrorKind } from '../errors/domain-error.ts';
 import type { Logger } from '../logger.ts';
 import { mountDocs } from './docs.ts';
+import { BEARER_AUTH, completeServiceDocument, type OpenApiDocument } from './openapi-document.ts';
 import { HttpProblem, ProblemSchema, fieldErrors, problemResponse } from './problem.ts';
 import { accessLog } from './access-log.ts';
+import { bodyGuard } from './body-guard.ts';
 import { httpMetrics, metricsText, type Metrics } from '../observability/metrics.ts';
 import type { AuthVariables } from '../auth/middleware.ts';
 import { requestId, type RequestIdVariables } from './request-id.ts';
@@ -17,8 +19,7 @@ import { runReadiness, ReadinessSchema, type ReadinessCheck } from './readiness.
 export type AppEnv = { Variables: RequestIdVariables & AuthVariables };
 export type ServiceApp = OpenAPIHono<AppEnv>;
 
-/** The security scheme name routes use in `security: [{ [BEARER_AUTH]: [] }]`. */
-export const BEARER_AUTH = 'bearerAuth';
+export { BEARER_AUTH } from './openapi-document.ts';
 
 export interface ServiceAppOptions {
   name: string;
@@ -35,6 +36,7 @@ const healthRoute = createRoute({
   path: '/health',
   tags: ['Operations'],
   summary: 'Liveness: the process answers',
+  security: [],
   responses: {
     200: { description: 'Alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), service: z.string() }) } } },
   },
@@ -45,6 +47,7 @@ const metricsRoute = createRoute({
   path: '/metrics',
   tags: ['Operations'],
   summary: 'Prometheus metrics of this process',
+  security: [],
   responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
 });
 
@@ -53,6 +56,7 @@ const readyRoute = createRoute({
   path: '/ready',
   tags: ['Operations'],
   summary: 'Readiness: database, RabbitMQ and Temporal reachable',
+  security: [],
   responses: {
     200: { description: 'Every dependency reachable', content: { 'application/json': { schema: ReadinessSchema } } },
     503: { description: 'At least one dependency unreachable', content: { 'application/json': { schema: ReadinessSchema } } },
@@ -79,6 +83,31 @@ function domainProblemResponse(c: Context, err: DomainError): Response {
   return res;
 }
 
+/** A stable code for Hono's own refusals; an empty body where JSON is required is malformed JSON like any other. */
+function httpExceptionCode(err: HTTPException): string {
+  if (err.status === 400) return err.message === 'Malformed JSON in request body' ? 'MALFORMED_JSON' : 'BAD_REQUEST';
+  return err.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'HTTP_ERROR';
+}
+
+/** The detail of a 415: what the routes take, and what was sent instead. */
+function unsupportedMediaType(c: Context): string {
+  const sent = c.req.header('content-type');
+  return `This route takes a JSON body (Content-Type: application/json), not ${sent ? `"${sent}"` : 'a body without a Content-Type'}.`;
+}
+
+/**
+ * The service's OpenAPI document, generated from its routes when asked (routes are added after the app is made) and
+ * completed with the answers every route shares. A route set that cannot be documented fails here, as a 500 problem.
+ */
+function serviceDocument(app: ServiceApp, options: ServiceAppOptions): OpenApiDocument {
+  const generated = app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: { title: `Eventix ${options.name} service`, version: options.version ?? '0.1.0', description: options.description },
+    servers: [{ url: '/', description: `This ${options.name} service instance (the gateway serves its public routes under /api/v1)` }],
+  });
+  return completeServiceDocument(generated as unknown as OpenApiDocument);
+}
+
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const { logger } = options;
   const app = new OpenAPIHono<AppEnv>({
@@ -95,6 +124,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.use(requestId());
   if (options.metrics) app.use(httpMetrics(options.metrics));
   app.use(accessLog(logger));
+  app.use(bodyGuard());
   app.onError((err, c) => {
     if (err instanceof DomainError) return domainProblemResponse(c, err);
     if (err instanceof HttpProblem) {
@@ -103,7 +133,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       return res;
     }
     if (err instanceof HTTPException && err.status < 500) {
-      return problemResponse(c, err.status, err.status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR', err.message);
+      return problemResponse(c, err.status, httpExceptionCode(err), err.status === 415 ? unsupportedMediaType(c) : err.message);
     }
     recordFailure(err);
     logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
@@ -132,10 +162,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     bearerFormat: 'JWT',
     description: 'An access token from POST /auth/login or POST /auth/refresh.',
   });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: `Eventix ${options.name} service`, version: options.version ?? '0.1.0', description: options.description },
-  });
+  app.get('/openapi.json', (c) => c.json(serviceDocument(app, options)));
   mountDocs(app, `Eventix ${options.name} API`, { url: '/openapi.json' });
   return app;
 }

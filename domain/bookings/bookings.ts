@@ -13,8 +13,11 @@ export const PRODUCER = 'bookings';
 
 export interface Transition {
   bookingId: string;
-  /** The workflow type that made it and its own counter: together they make a retried write harmless. */
-  source: 'booking' | 'cancellation';
+  /**
+   * The workflow that made it and its own counter: together they make a retried write harmless. A refund of part of
+   * the payment writes under `refund-<tag>`, its tag named by the refund's idempotency key.
+   */
+  source: 'booking' | 'cancellation' | `refund-${string}`;
   seq: number;
   customerId: string;
   eventId: string;
@@ -36,8 +39,12 @@ export interface Transition {
   failureCode?: string | null;
 }
 
-/** The fact a transition publishes, if any. */
+/**
+ * The fact a transition publishes, if any: only a change of status is news. A confirmed booking's later lines (a
+ * cancellation asked for, a partial refund) leave it CONFIRMED and publish nothing.
+ */
 function factOf(t: Transition) {
+  if (t.from === t.to) return undefined;
   if (t.to === 'CONFIRMED') return 'confirmed';
   if (t.to === 'EXPIRED') return 'expired';
   if (t.to === 'CANCELLED' || (t.to === 'REFUNDED' && t.from !== null)) return 'cancelled';
@@ -59,13 +66,15 @@ export async function recordTransition(orm: Orm, t: Transition): Promise<boolean
     );
     if (inserted.length === 0) return false;
     const booking = await em.findOneOrFail(Booking, { id: t.bookingId });
-    booking.status = t.to;
+    // A line that keeps its status (a cancellation asked for, a partial refund) never moves the booking: written
+    // late, beside a cancellation that has ended it, it must not bring it back.
+    if (t.from !== t.to) booking.status = t.to;
     if (t.seats !== undefined) booking.seats = t.seats;
     if (t.amountMinor !== undefined) booking.amountMinor = t.amountMinor;
     if (t.currency !== undefined) booking.currency = t.currency;
     if (t.expiresAt !== undefined) booking.expiresAt = t.expiresAt ? new Date(t.expiresAt) : null;
     if (t.paymentId !== undefined) booking.paymentId = t.paymentId;
-    if (t.refundedMinor !== undefined) booking.refundedMinor = t.refundedMinor;
+    if (t.refundedMinor !== undefined) booking.refundedMinor = await refundedAtLeast(em, t.bookingId, t.refundedMinor);
     if (t.failureCode !== undefined) booking.failureCode = t.failureCode;
     const fact = factOf(t);
     if (fact) {
@@ -78,13 +87,25 @@ export async function recordTransition(orm: Orm, t: Transition): Promise<boolean
         currency: booking.currency?.trim() ?? null,
         reason: t.reason,
       };
-      if (fact === 'confirmed') enqueueEvent(em, bookingConfirmedV1, { ...base, paymentId: booking.paymentId! }, PRODUCER);
+      if (fact === 'confirmed') enqueueEvent(em, bookingConfirmedV1, { ...base, paymentId: booking.paymentId ?? null }, PRODUCER);
       if (fact === 'expired') enqueueEvent(em, bookingExpiredV1, base, PRODUCER);
       if (fact === 'cancelled') enqueueEvent(em, bookingCancelledV1, { ...base, refundedMinor: booking.refundedMinor }, PRODUCER);
     }
     await em.flush();
     return true;
   });
+}
+
+/**
+ * Raises the booking's refunded total to the payment's total a refund reported: refunds settle in any order, and a
+ * total reported earlier never lowers one reported later.
+ */
+async function refundedAtLeast(em: EntityManager, bookingId: string, refundedMinor: number): Promise<number> {
+  const [row] = await em.execute<{ refunded_minor: number }[]>(
+    'update booking set refunded_minor = greatest(refunded_minor, ?) where id = ? returning refunded_minor',
+    [refundedMinor, bookingId],
+  );
+  return row!.refunded_minor;
 }
 
 /** The booking, for its owner or an admin; anyone else gets 404. */
@@ -141,6 +162,31 @@ export async function catalogOf(em: EntityManager, eventIds: string[]): Promise<
       { title: r.title, venueName: r.venue_name, startsAt: new Date(r.starts_at).toISOString(), status: r.status },
     ]),
   );
+}
+
+export interface RefundableBooking {
+  bookingId: string;
+  customerId: string;
+  eventId: string;
+  status: BookingStatus;
+  paymentId: string | null;
+  amountMinor: number | null;
+  refundedMinor: number;
+}
+
+/** What a refund of a booking's payment needs to know of the booking; null when there is no such booking. */
+export async function refundableBooking(orm: Orm, bookingId: string): Promise<RefundableBooking | null> {
+  const b = await orm.em.fork().findOne(Booking, { id: bookingId });
+  if (!b) return null;
+  return {
+    bookingId: b.id,
+    customerId: b.customerId,
+    eventId: b.eventId,
+    status: b.status,
+    paymentId: b.paymentId ?? null,
+    amountMinor: b.amountMinor ?? null,
+    refundedMinor: b.refundedMinor,
+  };
 }
 
 /** The bookings of an event still worth acting on when it is cancelled. */

@@ -8,7 +8,15 @@ import { DomainError } from '../../common/errors/domain-error.ts';
 import { enqueueEvent } from '../../common/messaging/outbox.ts';
 import type { Orm } from '../../common/db/orm.ts';
 import { eventCancelledV1, eventPublishedV1, eventUpdatedV1 } from '../../contracts/events.ts';
-import { EventRecord, PriceTier, type EventRow, type EventStatus, type PriceTierRow } from '../../entities/events/event.entity.ts';
+import {
+  DEFAULT_CANCELLATION_POLICY,
+  EventRecord,
+  PriceTier,
+  type CancellationPolicy,
+  type EventRow,
+  type EventStatus,
+  type PriceTierRow,
+} from '../../entities/events/event.entity.ts';
 import { Venue, VenueSection } from '../../entities/events/venue.entity.ts';
 
 export const PRODUCER = 'events';
@@ -27,6 +35,8 @@ export interface EventInput {
   endsAt?: Date | null;
   salesOpenAt?: Date | null;
   salesCloseAt?: Date | null;
+  /** Default: customers may cancel until the start, and nothing is kept. */
+  cancellationPolicy?: CancellationPolicy;
 }
 
 export type EventChange = Partial<Omit<EventInput, 'venueId'>>;
@@ -53,6 +63,21 @@ function checkDates(event: Pick<EventRow, 'startsAt' | 'endsAt' | 'salesOpenAt' 
   const end = event.endsAt ?? event.startsAt;
   if (event.salesCloseAt && event.salesCloseAt > end) errors.push({ field: 'salesCloseAt', message: 'must not be after the event' });
   if (errors.length) throw new DomainError('invalid', 'VALIDATION_FAILED', 'The event dates are not consistent.', { errors });
+}
+
+/** A policy copied field by field; a percentage fee above 100 would keep more than the price. */
+function policyOf(policy: CancellationPolicy): CancellationPolicy {
+  if (policy.feeKind === 'percent' && policy.feeValue > 100) {
+    throw new DomainError('invalid', 'VALIDATION_FAILED', 'The cancellation fee is not valid.', {
+      errors: [{ field: 'cancellationPolicy.feeValue', message: 'a percentage is at most 100' }],
+    });
+  }
+  return {
+    customersMayCancel: policy.customersMayCancel,
+    deadlineHoursBeforeStart: policy.deadlineHoursBeforeStart,
+    feeKind: policy.feeKind,
+    feeValue: policy.feeKind === 'none' ? 0 : policy.feeValue,
+  };
 }
 
 async function facts(em: EntityManager, event: EventRow) {
@@ -86,6 +111,7 @@ export async function createEvent(ctx: EventsContext, input: EventInput): Promis
     salesOpenAt: input.salesOpenAt ?? null,
     salesCloseAt: input.salesCloseAt ?? null,
     publishedAt: null,
+    cancellationPolicy: policyOf(input.cancellationPolicy ?? DEFAULT_CANCELLATION_POLICY),
   });
   checkDates(event);
   await em.flush();
@@ -108,6 +134,8 @@ export async function updateEvent(ctx: EventsContext, eventId: string, change: E
     if (change.endsAt !== undefined) event.endsAt = change.endsAt;
     if (change.salesOpenAt !== undefined) event.salesOpenAt = change.salesOpenAt;
     if (change.salesCloseAt !== undefined) event.salesCloseAt = change.salesCloseAt;
+    // Bookings are cancelled under the policy in force when the customer cancels (see the bookings cancel route).
+    if (change.cancellationPolicy !== undefined) event.cancellationPolicy = policyOf(change.cancellationPolicy);
     checkDates(event);
     if (event.status === 'published') enqueueEvent(em, eventUpdatedV1, await facts(em, event), PRODUCER);
     await em.flush();

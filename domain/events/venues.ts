@@ -42,12 +42,24 @@ export function seatLabel(seat: { rowLabel: string; number: number }): string {
   return `${seat.rowLabel}-${seat.number}`;
 }
 
+/** The largest venue one layout may describe (the biggest stadiums); a short request could otherwise ask for millions. */
+export const MAX_VENUE_SEATS = 100_000;
+
+function seatCount(input: VenueInput): number {
+  return input.sections.reduce(
+    (n, section) => n + section.rows.reduce((m, row) => m + (typeof row.seats === 'number' ? row.seats : row.seats.length), 0),
+    0,
+  );
+}
+
 function seatNumbers(row: RowLayout): number[] {
   return typeof row.seats === 'number' ? Array.from({ length: row.seats }, (_, i) => i + 1) : row.seats;
 }
 
 /** Every problem of a layout, with the path of the field at fault. */
 export function layoutProblems(input: VenueInput): FieldError[] {
+  // Counted before any seat is listed, so an oversized layout costs nothing.
+  if (seatCount(input) > MAX_VENUE_SEATS) return [{ field: 'sections', message: `a venue has at most ${MAX_VENUE_SEATS} seats` }];
   const errors: FieldError[] = [];
   const sectionNames = new Set<string>();
   let venueSeats = 0;

@@ -17,11 +17,15 @@ const money = (minor: number | null | undefined, currency: string | null | undef
 const seatList = (seats: { label: string }[]) => seats.map((s) => s.label).join(', ');
 const reference = (bookingId: string) => bookingId.slice(0, 8).toUpperCase();
 
+/** What the customer paid; a booking that cost nothing says so, with no payment to speak of. */
+const paidLine = (b: FactOf<typeof bookingConfirmedV1>) =>
+  b.amountMinor === 0 ? 'They are free of charge.' : `You paid ${money(b.amountMinor, b.currency)}.`;
+
 export function bookingConfirmed(b: FactOf<typeof bookingConfirmedV1>): Message {
   return {
     kind: 'booking_confirmed',
     title: `Booking ${reference(b.bookingId)} confirmed`,
-    body: `Your seats ${seatList(b.seats)} are booked. You paid ${money(b.amountMinor, b.currency)}. Booking reference: ${reference(b.bookingId)}.`,
+    body: `Your seats ${seatList(b.seats)} are booked. ${paidLine(b)} Booking reference: ${reference(b.bookingId)}.`,
     data: { bookingId: b.bookingId, eventId: b.eventId },
   };
 }

@@ -4,6 +4,25 @@ import { defineEntity, p } from '@mikro-orm/core';
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled', 'completed'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
+/**
+ * What customers may do with their bookings: cancel or not, until how many hours before the start, and the fee kept
+ * (`fixed`: minor units of the event's currency; `percent`: of the booking's price; never more than the price).
+ */
+export interface CancellationPolicy {
+  customersMayCancel: boolean;
+  deadlineHoursBeforeStart: number;
+  feeKind: 'none' | 'fixed' | 'percent';
+  feeValue: number;
+}
+
+/** Events made before policies, and events that name none: cancel until the start, nothing kept. */
+export const DEFAULT_CANCELLATION_POLICY: CancellationPolicy = {
+  customersMayCancel: true,
+  deadlineHoursBeforeStart: 0,
+  feeKind: 'none',
+  feeValue: 0,
+};
+
 export const EventRecord = defineEntity({
   name: 'EventRecord',
   tableName: 'event',
@@ -18,8 +37,12 @@ export const EventRecord = defineEntity({
     salesOpenAt: p.datetime().nullable(),
     salesCloseAt: p.datetime().nullable(),
     publishedAt: p.datetime().nullable(),
+    cancellationPolicy: p.json<CancellationPolicy>().onCreate(() => ({ ...DEFAULT_CANCELLATION_POLICY })),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -28,6 +28,14 @@ export function createStubBookings(calls: CallLog) {
       }
       return Promise.resolve();
     },
+    bookingForRefund(bookingId) {
+      calls.add({ activity: 'bookingForRefund', key: bookingId, args: [bookingId] });
+      for (const [eventId, bookings] of ofEvent) {
+        const b = bookings.get(bookingId);
+        if (b) return Promise.resolve({ ...b, eventId, amountMinor: null, refundedMinor: 0 });
+      }
+      return Promise.resolve(null);
+    },
     bookingsOfEvent(eventId) {
       calls.add({ activity: 'bookingsOfEvent', key: eventId, args: [eventId] });
       return Promise.resolve([...(ofEvent.get(eventId)?.values() ?? [])].map((b) => ({ ...b })));

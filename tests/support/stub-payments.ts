@@ -58,6 +58,14 @@ export function createStubPayments(calls: CallLog) {
       if (!payment) return refuse('not_found', 'PAYMENT_NOT_FOUND', 'No payment with this id.');
       return refuse('conflict', 'PAYMENT_CAPTURED', 'This payment has captured; refund it instead.');
     },
+    undoCharge(input) {
+      calls.add({ activity: 'undoCharge', key: input.bookingId, args: [input] });
+      const payment = byKey.get(input.idempotencyKey);
+      if (!payment) return Promise.resolve(null);
+      // A stub charge captures at once: undoing it is a full refund.
+      if (payment.status === 'SUCCEEDED') Object.assign(payment, { status: 'REFUNDED', refundedMinor: payment.capturedMinor });
+      return Promise.resolve(outcome(payment));
+    },
   };
   return {
     activities,
@@ -68,5 +76,7 @@ export function createStubPayments(calls: CallLog) {
     /** A payment captured earlier (a confirmed booking). */
     captured: (bookingId: string, amountMinor: number) => capture(bookingId, amountMinor, 'EUR').paymentId,
     payment: (paymentId: string) => payments.get(paymentId),
+    /** The payment a charge with this idempotency key made, if it made one. */
+    paymentOfKey: (idempotencyKey: string) => byKey.get(idempotencyKey)?.paymentId,
   };
 }

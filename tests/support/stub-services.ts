@@ -1,4 +1,6 @@
 // The events, payments and bookings stub activities over one call log, for a workflow test to run and inspect.
+import { randomUUID } from 'node:crypto';
+import type { BookingInput } from '../../workflows/booking-types.ts';
 import { createStubBookings } from './stub-bookings.ts';
 import { CallLog } from './stub-calls.ts';
 import { createStubEvents } from './stub-events.ts';
@@ -10,4 +12,17 @@ export { SEAT_PRICE_MINOR } from './stub-events.ts';
 export function createStubServices() {
   const calls = new CallLog();
   return { calls, events: createStubEvents(calls), payments: createStubPayments(calls), bookings: createStubBookings(calls) };
+}
+
+/** A booking's saga input with fresh ids: two seats, a hold long enough never to lapse in a test that does not wait. */
+export function stubBookingInput(overrides: Partial<BookingInput> = {}): BookingInput {
+  return {
+    bookingId: randomUUID(),
+    customerId: randomUUID(),
+    eventId: randomUUID(),
+    selection: { seatIds: [randomUUID(), randomUUID()] },
+    holdTtlMs: 10_000,
+    requestedAt: new Date().toISOString(),
+    ...overrides,
+  };
 }

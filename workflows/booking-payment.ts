@@ -1,0 +1,145 @@
+// The booking saga's paying steps: charge, then confirm. A declined card, or a charge that gave up and was undone,
+// leaves the booking HELD and payable again; a capture whose seats cannot be sold (or whose confirmation cannot be
+// written) is refunded. Every payment is answered, so no pay request waits on a saga that cannot go on.
+import { proxyActivities } from '@temporalio/workflow';
+import type { EventsActivities } from '../activities/events.activities.ts';
+import type { PaymentsActivities } from '../activities/payments.activities.ts';
+import type { DomainErrorKind } from '../common/errors/domain-error.ts';
+import type { HoldResult } from '../domain/events/seats.ts';
+import { PAYMENT_ACTIVITIES, SEAT_ACTIVITIES } from './activity-options.ts';
+import { failBooking, refundCapture, undoCharge, type RefundReason } from './booking-compensation.ts';
+import { record, revert } from './booking-record.ts';
+import { viewOf, type BookingState, type PaymentRequest } from './booking-state.ts';
+import type { PayAnswer } from './booking-types.ts';
+import { refusalBehind, type DomainFailure } from './domain-failures.ts';
+import { SAGA_FAILURES } from './saga-failures.ts';
+
+const events = proxyActivities<EventsActivities>(SEAT_ACTIVITIES);
+const payments = proxyActivities<PaymentsActivities>(PAYMENT_ACTIVITIES);
+
+function answerPayment(b: BookingState, request: PaymentRequest, answer: PayAnswer): void {
+  b.payAnswers.set(request.n, answer);
+}
+
+export function refusePayment(b: BookingState, request: PaymentRequest, code: string, kind: DomainErrorKind, message: string): void {
+  answerPayment(b, request, { ok: false, code, kind, message, booking: viewOf(b) });
+  b.pending = undefined;
+}
+
+export type Charged = 'captured' | 'held' | 'ended';
+
+/** Step 3, charge: `captured` once the money is taken; otherwise the payment is answered and the hold stays (`held`). */
+export async function charge(b: BookingState, hold: HoldResult, request: PaymentRequest): Promise<Charged> {
+  const { input } = b;
+  if (!(await record(b, 'PAYING', `customer:${input.customerId}`, `payment ${request.n} with ${request.gateway}`))) {
+    // Nothing is charged that the booking does not show: it is HELD again, as its row still says.
+    revert(b, 'HELD');
+    const message = 'The payment could not be recorded, so nothing was charged; the booking is still HELD. Try again.';
+    refusePayment(b, request, SAGA_FAILURES.paymentNotRecorded, 'unavailable', message);
+    return 'held';
+  }
+  try {
+    const charged = await payments.chargePayment({
+      bookingId: input.bookingId,
+      customerId: input.customerId,
+      amountMinor: hold.totalMinor,
+      currency: hold.currency,
+      gateway: request.gateway,
+      // The pay route requires a payment method for every gateway but the free one, which never reaches a charge.
+      paymentMethod: request.paymentMethod ?? '',
+      idempotencyKey: `${input.bookingId}:${request.n}`,
+    });
+    b.paymentId = charged.paymentId;
+    return 'captured';
+  } catch (err) {
+    return chargeFailed(b, request, refusalBehind(err));
+  }
+}
+
+/**
+ * A refused charge (a declined card) took nothing; one that gave up is undone first (voided, or refunded if it
+ * captured after all). Either way the booking is HELD again and may be paid until it expires.
+ */
+async function chargeFailed(b: BookingState, request: PaymentRequest, refusal: DomainFailure | undefined): Promise<Charged> {
+  if (!refusal && !(await undoCharge(b, request))) {
+    await failBooking(b, SAGA_FAILURES.compensationFailed, `payment ${request.n} could not be completed nor undone`, { release: true });
+    const message = 'The payment could not be completed nor undone yet; the booking has been handed to an operator.';
+    refusePayment(b, request, SAGA_FAILURES.compensationFailed, 'conflict', message);
+    return 'ended';
+  }
+  const code = refusal?.code ?? SAGA_FAILURES.paymentFailed;
+  b.failureCode = code;
+  const outcome = refusal ? 'declined' : 'could not be completed and was undone';
+  if (!(await record(b, 'HELD', 'system', `payment ${request.n} ${outcome}: ${code}`, { failureCode: code }))) {
+    // The booking row still says PAYING: an open booking cannot stand beside it, so the booking ends.
+    const why = `payment ${request.n} ${outcome}, and the booking could not be kept HELD`;
+    await failBooking(b, SAGA_FAILURES.paymentNotRecorded, why, { release: true });
+    refusePayment(b, request, SAGA_FAILURES.paymentNotRecorded, 'unavailable', 'The payment failed and the booking could not be kept.');
+    return 'ended';
+  }
+  // Whatever refused the charge, to the booking it is a declined payment: it stays HELD and may be paid again.
+  const message = refusal?.message ?? 'The payment could not be completed; nothing was charged. The booking is still HELD.';
+  refusePayment(b, request, code, 'declined', message);
+  return 'held';
+}
+
+const SEATS_LOST: RefundReason = {
+  code: 'SEATS_NO_LONGER_HELD',
+  key: 'seats-lost',
+  refund: 'the seats were no longer held when the payment completed',
+  transition: 'the hold expired while paying; payment refunded in full',
+  seats: 'held',
+};
+const SEATS_NOT_CONFIRMED: RefundReason = {
+  code: SAGA_FAILURES.seatsNotConfirmed,
+  key: 'seats-not-confirmed',
+  refund: 'the seats could not be sold after the payment',
+  transition: 'the seats could not be sold after the payment; payment refunded in full',
+  seats: 'in doubt',
+};
+const CONFIRMATION_NOT_RECORDED: RefundReason = {
+  code: SAGA_FAILURES.confirmationNotRecorded,
+  key: 'not-recorded',
+  refund: 'the booking could not be confirmed after the payment',
+  transition: 'the confirmation could not be recorded; payment refunded in full, seats back on sale',
+  seats: 'sold',
+};
+
+/** What the customer hears when the saga had to give the money back (or could not, yet). */
+const REFUND_MESSAGES: Record<string, string> = {
+  SEATS_NO_LONGER_HELD: 'The hold expired before the payment completed; it was refunded.',
+  [SAGA_FAILURES.seatsNotConfirmed]: 'The seats could not be sold after the payment; it was refunded in full.',
+  [SAGA_FAILURES.confirmationNotRecorded]: 'The booking could not be confirmed after the payment; it was refunded in full.',
+  [SAGA_FAILURES.compensationFailed]:
+    'The booking could not be completed and its refund has not gone through yet; an operator will see to it.',
+};
+
+/** Step 4, confirm: the held seats become sold. Seats lost meanwhile, or a sale that cannot be made or written, are refunded. */
+export async function confirm(b: BookingState, hold: HoldResult, request: PaymentRequest): Promise<void> {
+  b.closing = true;
+  try {
+    await events.confirmSeats(b.input.bookingId);
+  } catch (err) {
+    const lost = refusalBehind(err)?.code === 'SEATS_NO_LONGER_HELD';
+    return refunded(b, hold, request, lost ? SEATS_LOST : SEATS_NOT_CONFIRMED);
+  }
+  b.failureCode = null;
+  const confirmed = await record(b, 'CONFIRMED', `customer:${b.input.customerId}`, 'paid; seats sold', {
+    paymentId: b.paymentId,
+    failureCode: null,
+  });
+  if (!confirmed) return refunded(b, hold, request, CONFIRMATION_NOT_RECORDED);
+  answerPayment(b, request, { ok: true, booking: viewOf(b) });
+}
+
+async function refunded(b: BookingState, hold: HoldResult, request: PaymentRequest, why: RefundReason): Promise<void> {
+  await refundCapture(b, hold, why);
+  const code = b.failureCode ?? why.code;
+  answerPayment(b, request, {
+    ok: false,
+    code,
+    kind: 'conflict',
+    message: REFUND_MESSAGES[code] ?? REFUND_MESSAGES[why.code]!,
+    booking: viewOf(b),
+  });
+}
