@@ -105,6 +105,22 @@ describe('cancellation policies', () => {
     expect(await detail(booking.token, booking.bookingId)).toMatchObject({ status: 'CANCELLED', refundedMinor: 4_500, cancellation: null });
   });
 
+  it('keeps no more than the fee when an admin refunds part while the customer cancels', async () => {
+    const event = await onSale({ customersMayCancel: true, deadlineHoursBeforeStart: 0, feeKind: 'fixed', feeValue: 500 });
+    const booking = await confirmed(event);
+    const [part, cancelled] = await Promise.all([
+      api('POST', `/payments/${booking.paymentId}/refunds`, { token: admin, body: { amountMinor: 1_000, reason: 'goodwill' } }),
+      cancel(booking.token, booking.bookingId),
+    ]);
+    expect(part.status, JSON.stringify(part.body)).toBeLessThan(500);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    const after = await detail(booking.token, booking.bookingId);
+    expect(after.status).toBe('CANCELLED');
+    // Whichever came first, the payment keeps the fee and not a minor unit more.
+    expect(5_000 - (await refunds(booking.paymentId)).reduce((a, b) => a + b, 0)).toBe(500);
+    expect(after.refundedMinor).toBe(4_500);
+  });
+
   it('keeps no more than the price: a fee above it cancels the booking with nothing refunded', async () => {
     const event = await onSale({ customersMayCancel: true, deadlineHoursBeforeStart: 0, feeKind: 'fixed', feeValue: 9_000 });
     const booking = await confirmed(event);

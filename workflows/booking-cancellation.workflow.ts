@@ -88,8 +88,9 @@ export async function bookingCancellationWorkflow(input: CancellationInput): Pro
 }
 
 /**
- * Refunds what the cancellation gives back: `refundMinor` (the price less the policy's fee, less earlier refunds) or
- * else all that is left. False when the refund gave up. Nothing to give back (a fee that keeps the rest, or a payment
+ * Refunds what the cancellation gives back: all that is left above `keepMinor` (the policy's fee), or `refundMinor`
+ * (how cancellations started before `keepMinor` named the amount), or else all that is left. False when the refund
+ * gave up. Nothing to give back (a fee that keeps the rest, or a payment
  * refunded already) is no refund at all: the booking is CANCELLED keeping the fee, or REFUNDED when nothing is kept.
  */
 async function refundWhatIsLeft(input: CancellationInput): Promise<Refunded | false> {
@@ -103,13 +104,14 @@ async function refundWhatIsLeft(input: CancellationInput): Promise<Refunded | fa
     .refundPayment({
       paymentId,
       amountMinor: input.refundMinor,
+      ...(input.keepMinor === undefined ? {} : { keepMinor: input.keepMinor }),
       reason: input.reason,
       idempotencyKey: cancellationRefundKey(input.bookingId),
     })
     .catch((err: unknown) => {
       const code = refusalBehind(err)?.code;
       if (code && NOTHING_LEFT_CODES.has(code) && patched(NOTHING_LEFT))
-        return nothingLeft(input.refundMinor === undefined ? 'REFUNDED' : 'SUCCEEDED');
+        return nothingLeft(input.refundMinor === undefined && !input.keepMinor ? 'REFUNDED' : 'SUCCEEDED');
       return wentThrough(err);
     });
 }

@@ -69,6 +69,11 @@ export interface CancellationInput {
   reason: string;
   /** Minor units to refund (the price less the policy's fee and earlier refunds); the whole remaining payment when absent. */
   refundMinor?: number;
+  /**
+   * What the payment keeps (the policy's fee): the payments service refunds all that is left above it at the moment it
+   * refunds, so a refund made while the cancellation runs cannot leave it keeping more. Takes the place of `refundMinor`.
+   */
+  keepMinor?: number;
 }
 
 export interface CancellationResult {

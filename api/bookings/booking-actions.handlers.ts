@@ -29,13 +29,17 @@ function notCancellable(booking: BookingRow): DomainError {
 }
 
 /** What the cancellation refunds: admins all that is left; customers the price less the fee and earlier refunds. */
-async function refundFor(deps: Pick<BookingsRouteDeps, 'config'>, booking: BookingRow, principal: Principal): Promise<number | undefined> {
-  if (principal.role === 'admin') return undefined;
+/**
+ * What a cancellation keeps of the payment: the policy's fee for a customer (refused when the policy says no), nothing
+ * for an admin. The payments service refunds all that is left above it when it refunds, so a refund made meanwhile
+ * cannot make the booking keep more than its fee.
+ */
+async function feeKeptBy(deps: Pick<BookingsRouteDeps, 'config'>, booking: BookingRow, principal: Principal): Promise<number> {
+  if (principal.role === 'admin') return 0;
   const { startsAt, policy } = await policyForCustomer(deps.config.services.events.urls, booking.eventId);
   const terms = cancellationTerms(policy, startsAt, booking);
   checkCustomerMayCancel(terms, startsAt);
-  // Nothing kept and nothing refunded before: the whole payment, as a cancellation always refunded.
-  return terms.feeMinor === 0 && booking.refundedMinor === 0 ? undefined : terms.refundNowMinor;
+  return terms.feeMinor;
 }
 
 export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'client' | 'config'>): BookingActionHandlers {
@@ -71,8 +75,8 @@ export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'cli
         actor: actorOf(principal),
         reason,
       };
-      const refundMinor = await refundFor(deps, booking, principal);
-      if (refundMinor !== undefined) input.refundMinor = refundMinor;
+      const keepMinor = await feeKeptBy(deps, booking, principal);
+      if (keepMinor > 0) input.keepMinor = keepMinor;
       const handle = await startCancellation(deps.client, input);
       // The refund is usually a moment; a slow gateway gets a 202 and the booking shows the outcome later. A
       // cancellation that failed outright (terminated) leaves the booking as its record says.

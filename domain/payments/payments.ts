@@ -220,6 +220,11 @@ export interface RefundInput {
   paymentId: string;
   /** Minor units; the rest of the captured amount when absent. */
   amountMinor?: number;
+  /**
+   * Without `amountMinor`: what the payment keeps (a cancellation fee). All that is left above it is refunded, worked
+   * out under the payment's lock, so a refund made meanwhile never makes the payment keep more than this.
+   */
+  keepMinor?: number;
   reason?: string | null;
   idempotencyKey: string;
 }
@@ -280,7 +285,7 @@ async function refundableAmount(tx: EntityManager, current: PaymentRow, input: R
     [input.paymentId],
   )) as [{ pending: string }];
   const left = current.capturedMinor - current.refundedMinor - Number(pending);
-  const amount = input.amountMinor ?? left;
+  const amount = input.amountMinor ?? left - (input.keepMinor ?? 0);
   if (amount <= 0 || amount > left) {
     throw new DomainError(
       'conflict',
