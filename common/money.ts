@@ -25,7 +25,9 @@ export function formatMoney(minor: number, currency: string, locale = 'en'): str
   const code = currency.trim().toUpperCase();
   try {
     // A plain space after the code, so a plain-text email stays 7-bit readable.
-    return formatOf(code, locale).format(minor / minorUnitsPerMajor(code)).replace(/\u00a0/g, ' ');
+    return formatOf(code, locale)
+      .format(minor / minorUnitsPerMajor(code))
+      .replace(/\u00a0/g, ' ');
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     return `${minor} ${code} (minor units)`;

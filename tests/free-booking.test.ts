@@ -150,28 +150,24 @@ describe('free bookings on the platform', () => {
     expect(await paymentsOf(held.body.id)).toEqual([]);
   });
 
-  it(
-    'cancels a free confirmed booking: the seats are back on sale and nothing is refunded',
-    async () => {
-      const event = await onSale(0);
-      const customer = await newCustomer(api, 'free-cancel-late');
-      const held = await book(customer.accessToken, event.eventId, [event.seatIds[1]!]);
-      expect((await pay(customer.accessToken, held.body.id, { gateway: 'free' })).body.status).toBe('CONFIRMED');
-      await until(async () => (await detail(customer.accessToken, held.body.id)).status === 'CONFIRMED', 10_000, 100);
-      const answer = await api('POST', `/bookings/${held.body.id}/cancel`, { token: customer.accessToken });
-      expect([200, 202], JSON.stringify(answer.body)).toContain(answer.status);
-      const ended = async () => {
-        const b = await detail(customer.accessToken, held.body.id);
-        return b.status !== 'CONFIRMED' || b.failureCode !== null;
-      };
-      await until(ended, 15_000, 200);
-      const after = await detail(customer.accessToken, held.body.id);
-      expect(after).toMatchObject({ status: 'CANCELLED', refundedMinor: 0, paymentId: null, failureCode: null });
-      expect(await seatStatus(event.eventId, event.seatIds[1]!)).toBe('available');
-      expect(await paymentsOf(held.body.id)).toEqual([]);
-    },
-    40_000,
-  );
+  it('cancels a free confirmed booking: the seats are back on sale and nothing is refunded', async () => {
+    const event = await onSale(0);
+    const customer = await newCustomer(api, 'free-cancel-late');
+    const held = await book(customer.accessToken, event.eventId, [event.seatIds[1]!]);
+    expect((await pay(customer.accessToken, held.body.id, { gateway: 'free' })).body.status).toBe('CONFIRMED');
+    await until(async () => (await detail(customer.accessToken, held.body.id)).status === 'CONFIRMED', 10_000, 100);
+    const answer = await api('POST', `/bookings/${held.body.id}/cancel`, { token: customer.accessToken });
+    expect([200, 202], JSON.stringify(answer.body)).toContain(answer.status);
+    const ended = async () => {
+      const b = await detail(customer.accessToken, held.body.id);
+      return b.status !== 'CONFIRMED' || b.failureCode !== null;
+    };
+    await until(ended, 15_000, 200);
+    const after = await detail(customer.accessToken, held.body.id);
+    expect(after).toMatchObject({ status: 'CANCELLED', refundedMinor: 0, paymentId: null, failureCode: null });
+    expect(await seatStatus(event.eventId, event.seatIds[1]!)).toBe('available');
+    expect(await paymentsOf(held.body.id)).toEqual([]);
+  }, 40_000);
 });
 
 describe('a free booking over stub activities', { timeout: 10_000 }, () => {

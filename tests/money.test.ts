@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { formatMoney, minorUnitsPerMajor } from '../common/money.ts';
 import { paymentReceipt, refundIssued } from '../domain/users/emails.ts';
 
-
 describe('money shown to people', () => {
   it("uses each currency's own minor units", () => {
     expect(minorUnitsPerMajor('EUR')).toBe(100);
@@ -22,7 +21,9 @@ describe('money shown to people', () => {
     const base = { paymentId: 'p1', bookingId: '0123456789abcdef', customerId: 'c1' };
     const receipt = paymentReceipt({ ...base, amountMinor: 5000, currency: 'JPY' } as Parameters<typeof paymentReceipt>[0]);
     expect(receipt.title).toBe('Receipt: JPY 5,000');
-    const refund = refundIssued({ ...base, amountMinor: 1500, refundedTotalMinor: 2500, currency: 'KWD' } as Parameters<typeof refundIssued>[0]);
+    const refund = refundIssued({ ...base, amountMinor: 1500, refundedTotalMinor: 2500, currency: 'KWD' } as Parameters<
+      typeof refundIssued
+    >[0]);
     expect(refund.body).toContain('We refunded KWD 1.500');
     expect(refund.body).toContain('(KWD 2.500 refunded in all)');
   });

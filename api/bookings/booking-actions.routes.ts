@@ -26,7 +26,9 @@ export const payRoute = createRoute({
     'without any payment gateway (its paymentId stays null). "free" is not a payments-service gateway, so GET /payments/gateways ' +
     `does not list it. "${FREE_GATEWAY}" on a booking that costs something is refused (409 NOT_FREE), and so is a card gateway on ` +
     'a booking that costs nothing (409 BOOKING_IS_FREE): no gateway is asked to charge 0. Either refusal leaves the booking HELD ' +
-    'and payable.',
+    'and payable. A charge that cannot be completed is undone and answered 402 PAYMENT_FAILED; a payment that cannot be ' +
+    'written on the booking is not attempted and answered 503 PAYMENT_NOT_RECORDED: in both cases the booking stays HELD and ' +
+    'may be paid again.',
   ...NEEDS_TOKEN,
   request: {
     params: IdParamSchema,
@@ -42,6 +44,9 @@ export const payRoute = createRoute({
         `or the gateway does not fit the total: "${FREE_GATEWAY}" on a paid booking (NOT_FREE), a card on a free one (BOOKING_IS_FREE)`,
     ),
     ...MONEY_ROUTE_PROBLEMS,
+    503: problemAnswer(
+      'The session could not be confirmed (AUTH_UNAVAILABLE), or the payment could not be written on the booking and was not attempted (PAYMENT_NOT_RECORDED); retry',
+    ),
     ...BAD_INPUT,
   },
 });

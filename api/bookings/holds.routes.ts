@@ -20,7 +20,7 @@ export const holdRoute = createRoute({
   tags: ['Bookings'],
   summary: 'Hold seats: named seats, or the best available in a section',
   description:
-    'Starts the booking saga and answers with its hold: 201 HELD with seats, prices, total and `expiresAt`, or 409 naming the seats already taken. Pay before `expiresAt`. The same `Idempotency-Key` returns the same booking.',
+    'Starts the booking saga and answers with its hold: 201 HELD with seats, prices, total and `expiresAt`, or 409 naming the seats already taken. Pay before `expiresAt`. The same `Idempotency-Key` returns the same booking. When the seats cannot be held or the hold cannot be recorded (HOLD_FAILED, HOLD_NOT_RECORDED) the answer is 503 and nothing stays held.',
   ...NEEDS_TOKEN,
   request: {
     headers: idempotencyKeyHeader(
@@ -38,6 +38,9 @@ export const holdRoute = createRoute({
       'Seats taken (SEATS_UNAVAILABLE), sales closed (EVENT_NOT_ON_SALE) or too many seats held (HOLD_LIMIT_EXCEEDED)',
     ),
     ...MONEY_ROUTE_PROBLEMS,
+    503: problemAnswer(
+      'The session could not be confirmed (AUTH_UNAVAILABLE), or the seats could not be held or the hold recorded (HOLD_FAILED, HOLD_NOT_RECORDED): nothing stays held; retry',
+    ),
     ...BAD_INPUT,
   },
 });

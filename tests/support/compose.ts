@@ -22,14 +22,17 @@ export interface ComposeFile {
 
 /** Compose's interpolation: `$$`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`. */
 export function interpolate(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (whole, name?: string, colon?: string, op?: string, arg?: string) => {
-    if (whole === '$$') return '$';
-    const value = env[name!];
-    const missing = value === undefined || (colon === ':' && value === '');
-    if (!missing) return value;
-    if (op === '?') throw new Error(`${name} is required: ${arg ?? ''}`);
-    return op === '-' ? (arg ?? '') : '';
-  });
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g,
+    (whole, name?: string, colon?: string, op?: string, arg?: string) => {
+      if (whole === '$$') return '$';
+      const value = env[name!];
+      const missing = value === undefined || (colon === ':' && value === '');
+      if (!missing) return value;
+      if (op === '?') throw new Error(`${name} is required: ${arg ?? ''}`);
+      return op === '-' ? (arg ?? '') : '';
+    },
+  );
 }
 
 function interpolateValues(node: unknown, env: Record<string, string | undefined>): unknown {
