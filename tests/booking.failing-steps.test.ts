@@ -14,7 +14,7 @@ import type { bookingWorkflow } from '../workflows/booking.workflow.ts';
 import type { eventCancellationWorkflow } from '../workflows/event-cancellation.workflow.ts';
 import { BOOKING_STATUS } from '../workflows/search-attributes.ts';
 import { createFailures } from './support/stub-failures.ts';
-import { createStubServices, SEAT_PRICE_MINOR, stubBookingInput } from './support/stub-services.ts';
+import { createStubServices, SEAT_PRICE_MINOR, seedConfirmedBooking, stubBookingInput } from './support/stub-services.ts';
 import { startStubTemporal, type StubTemporal } from './support/stub-temporal.ts';
 
 const HISTORIES = new URL('./histories/', import.meta.url);
@@ -227,22 +227,7 @@ describe('the booking workflows when a step fails for good', { timeout: 15_000 }
   });
 
   /** A booking confirmed earlier: its seats sold and its payment captured. */
-  function confirmedBooking(eventId: string = randomUUID()) {
-    const bookingId = randomUUID();
-    const seats = [randomUUID(), randomUUID()].map((seatId, i) => ({
-      seatId,
-      label: `Hall C-${i + 1}`,
-      section: 'Hall',
-      priceMinor: SEAT_PRICE_MINOR,
-      currency: 'EUR',
-    }));
-    const totalMinor = seats.length * SEAT_PRICE_MINOR;
-    stubs.events.sold({ holdId: bookingId, eventId, expiresAt: new Date().toISOString(), seats, totalMinor, currency: 'EUR' });
-    const paymentId = stubs.payments.captured(bookingId, totalMinor);
-    const customerId = randomUUID();
-    stubs.bookings.seed(eventId, { bookingId, customerId, status: 'CONFIRMED', paymentId });
-    return { bookingId, customerId, eventId, paymentId, seatIds: seats.map((s) => s.seatId), totalMinor };
-  }
+  const confirmedBooking = (eventId?: string) => seedConfirmedBooking(stubs, 'C', eventId);
 
   const cancelConfirmed = async (booking: ReturnType<typeof confirmedBooking>) => {
     const input: CancellationInput = {

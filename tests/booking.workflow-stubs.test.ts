@@ -1,7 +1,6 @@
 // The booking saga's branches, and the booking- and event-cancellation workflows, on the real Temporal dev server
 // over stub activities: a branch in about a second at most, without PostgreSQL or RabbitMQ. The real-service stories
 // stay in booking-saga.test.ts.
-import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdWithStart, startCancellation } from '../api/bookings/booking-saga-client.ts';
@@ -10,7 +9,7 @@ import type { BookingInput, CancellationInput, HoldAnswer } from '../workflows/b
 import { bookingWorkflowId, cancelUpdate, payUpdate } from '../workflows/booking-messages.ts';
 import type { bookingWorkflow } from '../workflows/booking.workflow.ts';
 import type { eventCancellationWorkflow } from '../workflows/event-cancellation.workflow.ts';
-import { createStubServices, SEAT_PRICE_MINOR, stubBookingInput } from './support/stub-services.ts';
+import { createStubServices, SEAT_PRICE_MINOR, seedConfirmedBooking, stubBookingInput } from './support/stub-services.ts';
 import { startStubTemporal, type StubTemporal } from './support/stub-temporal.ts';
 
 // A saga that stops making progress (a workflow task failing over and over) fails its test in seconds, not at the
@@ -173,22 +172,7 @@ describe('the booking workflows over stub activities', { timeout: 10_000 }, () =
   });
 
   /** A booking confirmed earlier: its seats sold and its payment captured. */
-  function confirmedBooking(eventId: string = randomUUID()) {
-    const bookingId = randomUUID();
-    const seats = [randomUUID(), randomUUID()].map((seatId, i) => ({
-      seatId,
-      label: `Hall B-${i + 1}`,
-      section: 'Hall',
-      priceMinor: SEAT_PRICE_MINOR,
-      currency: 'EUR',
-    }));
-    const totalMinor = seats.length * SEAT_PRICE_MINOR;
-    stubs.events.sold({ holdId: bookingId, eventId, expiresAt: new Date().toISOString(), seats, totalMinor, currency: 'EUR' });
-    const paymentId = stubs.payments.captured(bookingId, totalMinor);
-    const customerId = randomUUID();
-    stubs.bookings.seed(eventId, { bookingId, customerId, status: 'CONFIRMED', paymentId });
-    return { bookingId, customerId, eventId, paymentId, seatIds: seats.map((s) => s.seatId), totalMinor };
-  }
+  const confirmedBooking = (eventId?: string) => seedConfirmedBooking(stubs, 'B', eventId);
 
   async function cancelConfirmed(booking: ReturnType<typeof confirmedBooking>, refundMinor?: number) {
     const input: CancellationInput = {

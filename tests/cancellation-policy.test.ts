@@ -1,51 +1,29 @@
 // Each event's cancellation policy on the real platform: organizers set it through the events API, the booking view
 // shows what a cancel would refund now, customers cancel within its deadline and are refunded the price less the
 // fee, and after the deadline or the start only an admin may cancel. The invariants hold after every story.
-import { writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectTemporal, type Temporal } from '../common/temporal/temporal.ts';
-import { checkInvariants } from '../domain/invariants.ts';
+import { describe, expect, it } from 'vitest';
 import { bookingCancellationWorkflowId } from '../workflows/booking-messages.ts';
-import { testConfig } from './support/context.ts';
 import { eventOnSale, eventsCtx, type TestEvent } from './support/events.ts';
-import type { Caller } from './support/http.ts';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
-import { ADMIN, newCustomer, signIn } from './support/users.ts';
+import { moneyStories, keepHistory } from './support/money-stories.ts';
+import { newCustomer } from './support/users.ts';
 
 const HOUR_MS = 3_600_000;
-const HISTORIES = new URL('./histories/', import.meta.url);
 
 type Policy = { customersMayCancel: boolean; deadlineHoursBeforeStart: number; feeKind: 'none' | 'fixed' | 'percent'; feeValue: number };
 
 describe('cancellation policies', () => {
-  let platform: TestPlatform;
-  let api: Caller;
-  let admin: string;
-  let temporal: Temporal;
-  const events: string[] = [];
-
-  beforeAll(async () => {
-    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' });
-    api = platform.api;
-    admin = (await signIn(api, ADMIN.email, ADMIN.password)).accessToken;
-    temporal = await connectTemporal(testConfig());
-  }, 120_000);
-
-  afterAll(async () => {
-    await temporal?.close();
-    await platform?.stop();
-  });
-
-  afterEach(async () => {
-    expect(await checkInvariants(platform.orms, { eventIds: events.splice(0), terminal: true })).toEqual([]);
-  });
+  const stories = moneyStories();
+  const { api, events } = stories;
 
   /** An event on sale at 5000 a seat, its policy and start set by the organizer through the API. */
   async function onSale(policy: Policy): Promise<TestEvent> {
-    const event = await eventOnSale(eventsCtx(platform.orms.events), [{ name: 'Hall', rows: [{ label: 'A', seats: 10 }] }], [5_000]);
+    const event = await eventOnSale(
+      eventsCtx(stories.platform.orms.events),
+      [{ name: 'Hall', rows: [{ label: 'A', seats: 10 }] }],
+      [5_000],
+    );
     events.push(event.eventId);
-    const changed = await api('PATCH', `/events/${event.eventId}`, { token: admin, body: { cancellationPolicy: policy } });
+    const changed = await api('PATCH', `/events/${event.eventId}`, { token: stories.admin, body: { cancellationPolicy: policy } });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     expect(changed.body.cancellationPolicy).toEqual(policy);
     return event;
@@ -54,7 +32,7 @@ describe('cancellation policies', () => {
   /** Moves the event's start; sales close with it, so this comes after the booking is paid. */
   const startsIn = async (event: TestEvent, ms: number) => {
     const moved = await api('PATCH', `/events/${event.eventId}`, {
-      token: admin,
+      token: stories.admin,
       body: { startsAt: new Date(Date.now() + ms).toISOString() },
     });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
@@ -80,7 +58,7 @@ describe('cancellation policies', () => {
     api('POST', `/bookings/${id}/cancel`, { token, body: reason ? { reason } : {} });
   const refunds = async (paymentId: string) =>
     (
-      await platform.orms.payments.em
+      await stories.platform.orms.payments.em
         .fork()
         .execute<{ amount_minor: number }[]>(
           `select amount_minor from refund where payment_id = ? and status = 'SUCCEEDED' order by created_at`,
@@ -109,7 +87,7 @@ describe('cancellation policies', () => {
     const event = await onSale({ customersMayCancel: true, deadlineHoursBeforeStart: 0, feeKind: 'fixed', feeValue: 500 });
     const booking = await confirmed(event);
     const [part, cancelled] = await Promise.all([
-      api('POST', `/payments/${booking.paymentId}/refunds`, { token: admin, body: { amountMinor: 1_000, reason: 'goodwill' } }),
+      api('POST', `/payments/${booking.paymentId}/refunds`, { token: stories.admin, body: { amountMinor: 1_000, reason: 'goodwill' } }),
       cancel(booking.token, booking.bookingId),
     ]);
     expect(part.status, JSON.stringify(part.body)).toBeLessThan(500);
@@ -132,18 +110,16 @@ describe('cancellation policies', () => {
     const last = (await detail(booking.token, booking.bookingId)).history.at(-1);
     expect(last).toMatchObject({ from: 'CONFIRMED', to: 'CANCELLED' });
     expect(last.reason).toMatch(/nothing left to refund/);
-    const handle = temporal.client.workflow.getHandle(bookingCancellationWorkflowId(booking.bookingId));
+    const handle = stories.temporal.client.workflow.getHandle(bookingCancellationWorkflowId(booking.bookingId));
     await handle.result();
-    if (process.env.RECORD_HISTORIES === '1') {
-      writeFileSync(new URL('booking-cancellation.fee-keeps-all.json', HISTORIES), `${historyToJSON(await handle.fetchHistory())}\n`);
-    }
+    await keepHistory(handle, 'booking-cancellation.fee-keeps-all');
   });
 
   it('takes a percentage fee and an earlier partial refund off what a cancellation refunds', async () => {
     const event = await onSale({ customersMayCancel: true, deadlineHoursBeforeStart: 0, feeKind: 'percent', feeValue: 10 });
     const booking = await confirmed(event);
     const part = await api('POST', `/payments/${booking.paymentId}/refunds`, {
-      token: admin,
+      token: stories.admin,
       body: { amountMinor: 1_000, reason: 'late start' },
     });
     expect(part.status, JSON.stringify(part.body)).toBe(201);
@@ -164,7 +140,7 @@ describe('cancellation policies', () => {
     expect((await detail(booking.token, booking.bookingId)).status).toBe('CONFIRMED');
     expect(await refunds(booking.paymentId)).toEqual([]);
 
-    const byAdmin = await cancel(admin, booking.bookingId, 'artist ill');
+    const byAdmin = await cancel(stories.admin, booking.bookingId, 'artist ill');
     expect(byAdmin.status, JSON.stringify(byAdmin.body)).toBe(200);
     expect(byAdmin.body.status).toBe('REFUNDED');
     expect(await refunds(booking.paymentId)).toEqual([5_000]);
@@ -179,7 +155,7 @@ describe('cancellation policies', () => {
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'CANCELLATION_CLOSED' });
     expect(refused.body.detail).toMatch(/started/);
 
-    const byAdmin = await cancel(admin, booking.bookingId, 'sound failure');
+    const byAdmin = await cancel(stories.admin, booking.bookingId, 'sound failure');
     expect(byAdmin.body.status).toBe('REFUNDED');
     const history = (await detail(booking.token, booking.bookingId)).history;
     expect(history.at(-1)).toMatchObject({ to: 'REFUNDED', actor: expect.stringMatching(/^admin:/) });
@@ -192,7 +168,7 @@ describe('cancellation policies', () => {
     expect((await detail(booking.token, booking.bookingId)).cancellation).toMatchObject({ closesAt: null, customerMayCancelNow: false });
     const refused = await cancel(booking.token, booking.bookingId);
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'CANCELLATION_NOT_ALLOWED' });
-    expect((await cancel(admin, booking.bookingId, 'organizer’s decision')).body.status).toBe('REFUNDED');
+    expect((await cancel(stories.admin, booking.bookingId, 'organizer’s decision')).body.status).toBe('REFUNDED');
   });
 
   it('shows the policy on the event and refuses a percentage above 100', async () => {
@@ -204,7 +180,7 @@ describe('cancellation policies', () => {
       feeValue: 25,
     });
     const tooMuch = await api('PATCH', `/events/${event.eventId}`, {
-      token: admin,
+      token: stories.admin,
       body: { cancellationPolicy: { customersMayCancel: true, deadlineHoursBeforeStart: 0, feeKind: 'percent', feeValue: 150 } },
     });
     expect(tooMuch.status).toBe(422);

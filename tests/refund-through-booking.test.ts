@@ -2,47 +2,24 @@
 // booking and returns its seats, a partial one shows on it, and a cancellation afterwards refunds only what is left.
 // Every story ends with the invariant checker at zero violations.
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { refundTag } from '../api/payments/booking-refunds.ts';
 import { bookingRefundWorkflowId } from '../workflows/booking-refund.workflow.ts';
-import { connectTemporal, type Temporal } from '../common/temporal/temporal.ts';
-import { checkInvariants } from '../domain/invariants.ts';
-import { testConfig } from './support/context.ts';
 import { eventOnSale, eventsCtx, type TestEvent } from './support/events.ts';
-import type { Caller } from './support/http.ts';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
-import { ADMIN, newCustomer, signIn } from './support/users.ts';
+import { moneyStories, keepHistory } from './support/money-stories.ts';
+import { newCustomer } from './support/users.ts';
 import { until } from './support/wait.ts';
 
-const HISTORIES = new URL('./histories/', import.meta.url);
-
 describe('refunds through the booking', () => {
-  let platform: TestPlatform;
-  let api: Caller;
-  let admin: string;
-  let temporal: Temporal;
-  const events: string[] = [];
-
-  beforeAll(async () => {
-    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '60' });
-    api = platform.api;
-    admin = (await signIn(api, ADMIN.email, ADMIN.password)).accessToken;
-    temporal = await connectTemporal(testConfig());
-  }, 120_000);
-
-  afterAll(async () => {
-    await temporal?.close();
-    await platform?.stop();
-  });
-
-  afterEach(async () => {
-    expect(await checkInvariants(platform.orms, { eventIds: events.splice(0), terminal: true })).toEqual([]);
-  });
+  const stories = moneyStories();
+  const { api, events } = stories;
 
   async function onSale(): Promise<TestEvent> {
-    const event = await eventOnSale(eventsCtx(platform.orms.events), [{ name: 'Hall', rows: [{ label: 'A', seats: 10 }] }], [5_000]);
+    const event = await eventOnSale(
+      eventsCtx(stories.platform.orms.events),
+      [{ name: 'Hall', rows: [{ label: 'A', seats: 10 }] }],
+      [5_000],
+    );
     events.push(event.eventId);
     return event;
   }
@@ -69,23 +46,21 @@ describe('refunds through the booking', () => {
 
   /** The refund request's workflow has ended; with RECORD_HISTORIES=1 its history becomes a replay fixture. */
   async function recorded(bookingId: string, key: string, fixture: string): Promise<void> {
-    const handle = temporal.client.workflow.getHandle(bookingRefundWorkflowId(bookingId, refundTag(key)));
+    const handle = stories.temporal.client.workflow.getHandle(bookingRefundWorkflowId(bookingId, refundTag(key)));
     expect((await handle.result()) as unknown).toMatchObject({ ok: true });
-    if (process.env.RECORD_HISTORIES === '1') {
-      writeFileSync(new URL(`${fixture}.json`, HISTORIES), `${historyToJSON(await handle.fetchHistory())}\n`);
-    }
+    await keepHistory(handle, fixture);
   }
 
   const detail = async (token: string, id: string) => (await api('GET', `/bookings/${id}`, { token })).body;
   const refund = (paymentId: string, body: Record<string, unknown> = {}, key?: string) =>
-    api('POST', `/payments/${paymentId}/refunds`, { token: admin, body, headers: key ? { 'idempotency-key': key } : {} });
+    api('POST', `/payments/${paymentId}/refunds`, { token: stories.admin, body, headers: key ? { 'idempotency-key': key } : {} });
   const seatStatus = async (event: TestEvent, seat: number) =>
     ((await api('GET', `/events/${event.eventId}/seats`)).body as { seats: { seatId: string; status: string }[] }).seats.find(
       (s) => s.seatId === event.seatIds[seat],
     )?.status;
   const refunds = async (paymentId: string) =>
     (
-      await platform.orms.payments.em
+      await stories.platform.orms.payments.em
         .fork()
         .execute<{ amount_minor: number }[]>(
           `select amount_minor from refund where payment_id = ? and status = 'SUCCEEDED' order by created_at`,
@@ -95,7 +70,7 @@ describe('refunds through the booking', () => {
   const facts = async (bookingId: string, routingKey: string) =>
     Number(
       (
-        await platform.orms.bookings.em
+        await stories.platform.orms.bookings.em
           .fork()
           .execute<{ n: string }[]>(
             `select count(*) as n from outbox_message where routing_key = ? and payload->'data'->>'bookingId' = ?`,
@@ -202,15 +177,15 @@ describe('refunds through the booking', () => {
     expect((await refund(fully.paymentId)).status).toBe(201);
     expect((await refund(partly.paymentId, { amountMinor: 700 })).status).toBe(201);
 
-    const cancelled = await api('POST', `/events/${event.eventId}/cancel`, { token: admin, body: { reason: 'flood' } });
+    const cancelled = await api('POST', `/events/${event.eventId}/cancel`, { token: stories.admin, body: { reason: 'flood' } });
     expect(cancelled.status).toBe(200);
-    await temporal.client.workflow.getHandle(`event-cancellation-${event.eventId}`).result();
+    await stories.temporal.client.workflow.getHandle(`event-cancellation-${event.eventId}`).result();
 
     const statuses = await Promise.all([fully, partly, plain, hold].map(async (b) => (await detail(b.token, b.bookingId)).status));
     expect(statuses).toEqual(['REFUNDED', 'REFUNDED', 'REFUNDED', 'CANCELLED']);
     expect(await refunds(partly.paymentId)).toEqual([700, 4_300]);
     expect(await refunds(plain.paymentId)).toEqual([5_000]);
-    const [{ sold }] = (await platform.orms.events.em
+    const [{ sold }] = (await stories.platform.orms.events.em
       .fork()
       .execute<{ sold: string }[]>(`select count(*) as sold from seat_inventory where event_id = ? and status = 'sold'`, [
         event.eventId,

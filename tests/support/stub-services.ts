@@ -6,7 +6,9 @@ import { CallLog } from './stub-calls.ts';
 import { createStubEvents } from './stub-events.ts';
 import { createStubPayments } from './stub-payments.ts';
 
-export { SEAT_PRICE_MINOR } from './stub-events.ts';
+import { SEAT_PRICE_MINOR } from './stub-events.ts';
+
+export { SEAT_PRICE_MINOR };
 
 /** The three stub services over one call log. */
 export function createStubServices() {
@@ -25,4 +27,24 @@ export function stubBookingInput(overrides: Partial<BookingInput> = {}): Booking
     requestedAt: new Date().toISOString(),
     ...overrides,
   };
+}
+
+type StubServices = ReturnType<typeof createStubServices>;
+
+/** A booking confirmed earlier, seeded into the stubs: two seats of row `row` sold and the payment captured. */
+export function seedConfirmedBooking(stubs: StubServices, row: string, eventId: string = randomUUID()) {
+  const bookingId = randomUUID();
+  const seats = [randomUUID(), randomUUID()].map((seatId, i) => ({
+    seatId,
+    label: `Hall ${row}-${i + 1}`,
+    section: 'Hall',
+    priceMinor: SEAT_PRICE_MINOR,
+    currency: 'EUR',
+  }));
+  const totalMinor = seats.length * SEAT_PRICE_MINOR;
+  stubs.events.sold({ holdId: bookingId, eventId, expiresAt: new Date().toISOString(), seats, totalMinor, currency: 'EUR' });
+  const paymentId = stubs.payments.captured(bookingId, totalMinor);
+  const customerId = randomUUID();
+  stubs.bookings.seed(eventId, { bookingId, customerId, status: 'CONFIRMED', paymentId });
+  return { bookingId, customerId, eventId, paymentId, seatIds: seats.map((s) => s.seatId), totalMinor };
 }
