@@ -13,7 +13,7 @@ type Policy = { customersMayCancel: boolean; deadlineHoursBeforeStart: number; f
 
 describe('cancellation policies', () => {
   const stories = moneyStories();
-  const { api, events } = stories;
+  const { api, events, refunds } = stories;
 
   /** An event on sale at 5000 a seat, its policy and start set by the organizer through the API. */
   async function onSale(policy: Policy): Promise<TestEvent> {
@@ -56,15 +56,6 @@ describe('cancellation policies', () => {
   const detail = async (token: string, id: string) => (await api('GET', `/bookings/${id}`, { token })).body;
   const cancel = (token: string, id: string, reason?: string) =>
     api('POST', `/bookings/${id}/cancel`, { token, body: reason ? { reason } : {} });
-  const refunds = async (paymentId: string) =>
-    (
-      await stories.platform.orms.payments.em
-        .fork()
-        .execute<{ amount_minor: number }[]>(
-          `select amount_minor from refund where payment_id = ? and status = 'SUCCEEDED' order by created_at`,
-          [paymentId],
-        )
-    ).map((r) => r.amount_minor);
 
   it('refunds the price less a fixed fee when a customer cancels before the deadline, and keeps the fee', async () => {
     const event = await onSale({ customersMayCancel: true, deadlineHoursBeforeStart: 48, feeKind: 'fixed', feeValue: 500 });

@@ -12,7 +12,7 @@ import { until } from './support/wait.ts';
 
 describe('refunds through the booking', () => {
   const stories = moneyStories();
-  const { api, events } = stories;
+  const { api, events, refunds } = stories;
 
   async function onSale(): Promise<TestEvent> {
     const event = await eventOnSale(
@@ -58,15 +58,6 @@ describe('refunds through the booking', () => {
     ((await api('GET', `/events/${event.eventId}/seats`)).body as { seats: { seatId: string; status: string }[] }).seats.find(
       (s) => s.seatId === event.seatIds[seat],
     )?.status;
-  const refunds = async (paymentId: string) =>
-    (
-      await stories.platform.orms.payments.em
-        .fork()
-        .execute<{ amount_minor: number }[]>(
-          `select amount_minor from refund where payment_id = ? and status = 'SUCCEEDED' order by created_at`,
-          [paymentId],
-        )
-    ).map((r) => r.amount_minor);
   const facts = async (bookingId: string, routingKey: string) =>
     Number(
       (

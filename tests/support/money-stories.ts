@@ -21,6 +21,8 @@ export interface MoneyStories {
   readonly temporal: Temporal;
   /** The events a test used: the invariants after it are checked over their bookings. */
   readonly events: string[];
+  /** The amounts refunded of a payment, oldest first. */
+  readonly refunds: (paymentId: string) => Promise<number[]>;
 }
 
 /** Registers the file's hooks; the answer's fields are there once `beforeAll` has run. */
@@ -61,6 +63,15 @@ export function moneyStories(env: Record<string, string> = { BOOKING_HOLD_TTL_SE
       return started(temporal);
     },
     events,
+    refunds: async (paymentId) => {
+      const rows = await started(platform)
+        .orms.payments.em.fork()
+        .execute<{ amount_minor: number }[]>(
+          `select amount_minor from refund where payment_id = ? and status = 'SUCCEEDED' order by created_at`,
+          [paymentId],
+        );
+      return rows.map((r) => r.amount_minor);
+    },
   };
 }
 
