@@ -423,6 +423,23 @@ describe('hostile input', () => {
       expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
     });
 
+    it('refuses a cancel body that is not JSON with 415, so NUL in it reaches nothing', async () => {
+      const event = await eventOnSale(eventsCtx(platform.orms.events));
+      const customer = await newCustomer(api, 'plain-cancel');
+      const held = await api('POST', '/bookings', {
+        token: customer.accessToken,
+        body: { eventId: event.eventId, seats: [event.seatIds[0]] },
+      });
+      expect(held.status).toBe(201);
+      const url = `${platform.gatewayUrl}/api/v1/bookings/${held.body.id as string}/cancel`;
+      for (const body of ['null', `{"reason":"a${NUL}b"}`]) {
+        const res = await send(url, { method: 'POST', token: customer.accessToken, body, contentType: 'text/plain' });
+        expect({ status: res.status, code: (res.body as { code?: string }).code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      }
+      const detail = (await api('GET', `/bookings/${held.body.id as string}`, { token: customer.accessToken })).body;
+      expect(detail.status).toBe('HELD');
+    });
+
     it('keeps a booking HELD, its saga untouched, when pay or cancel carries NUL, and then takes a valid payment', async () => {
       const event = await eventOnSale(eventsCtx(platform.orms.events));
       const customer = await newCustomer(api, 'nul-pay');
@@ -468,6 +485,9 @@ describe('hostile input', () => {
       b64(['2026-01-01T00:00:00Z', randomUUID()]),
       b64([1e20, randomUUID()]),
       b64([at, 'not-a-uuid']),
+      // Dates JavaScript writes but PostgreSQL cannot store.
+      b64(['-005000-01-01T00:00:00.000Z', randomUUID()]),
+      b64(['+275000-01-01T00:00:00.000Z', randomUUID()]),
       b64([at, `${randomUUID()}'`]),
       b64([at, 42]),
       Buffer.from('not json').toString('base64url'),

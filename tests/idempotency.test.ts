@@ -5,7 +5,7 @@ import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openServiceOrm, type Orm } from '../common/db/orm.ts';
-import { IDEMPOTENCY_PROBLEMS, idempotent } from '../common/http/idempotency.ts';
+import { IDEMPOTENCY_PROBLEMS, STALE_CLAIM_MS, idempotent } from '../common/http/idempotency.ts';
 import { purgeExpired } from '../common/http/idempotency-store.ts';
 import { BAD_INPUT, idempotencyKeyHeader, jsonAnswer, jsonBody, problemAnswer } from '../common/http/openapi.ts';
 import { HttpProblem } from '../common/http/problem.ts';
@@ -201,6 +201,18 @@ describe('the idempotency middleware', () => {
     expect((await post(key, { name: 'stool' })).status).toBe(201);
   });
 
+  it('keeps no refusal of the media type, so a retry with the right Content-Type may use the same key', async () => {
+    const key = randomUUID();
+    const wrongType = await testApp().request('/things', {
+      method: 'POST',
+      headers: { 'x-caller': 'caller-a', 'idempotency-key': key, 'content-type': 'text/plain' },
+      body: '{"name":"stool"}',
+    });
+    expect(wrongType.status).toBe(415);
+    expect(await records(key)).toBe(0);
+    expect((await post(key, { name: 'stool' })).status).toBe(201);
+  });
+
   it('lets a retry take over a claim left pending by a run that died, but not a fresh one', async () => {
     const key = randomUUID();
     const open = closeGate();
@@ -208,7 +220,12 @@ describe('the idempotency middleware', () => {
     await expect.poll(() => records(key)).toBe(1);
     await expectProblem(post(key, { name: 'bench' }), 409, 'IDEMPOTENCY_KEY_IN_USE');
     // The first run is taken for dead once its claim is older than the bound.
-    await orm.em.fork().execute(`update idempotency_record set claimed_at = now() - interval '61 seconds' where "key" = ?`, [key]);
+    await orm.em
+      .fork()
+      .execute(`update idempotency_record set claimed_at = now() - make_interval(secs => ?) where "key" = ?`, [
+        STALE_CLAIM_MS / 1000 + 1,
+        key,
+      ]);
     gate = undefined;
     await expectProblem(post(key, { name: 'other' }), 409, 'IDEMPOTENCY_KEY_REUSED');
     const takeover = await post(key, { name: 'bench' });

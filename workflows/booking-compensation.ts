@@ -119,7 +119,8 @@ export async function refundCapture(b: BookingState, hold: HoldResult, why: Refu
   const paymentId = b.paymentId!;
   const key = `${b.input.bookingId}:${why.key}`;
   const refunded = await compensate(b, () => money.refundPayment({ paymentId, idempotencyKey: key, reason: why.refund }));
-  await freeSeats(b, why.seats);
+  // Sold seats stay with money that could not be given back: the operator settles both together.
+  if (refunded || why.seats !== 'sold') await freeSeats(b, why.seats);
   if (needsOperator(b)) {
     const failed = refunded ? 'its seats could not be freed' : 'the refund could not be made';
     const refundedMinor = refunded ? { refundedMinor: hold.totalMinor } : {};

@@ -60,7 +60,9 @@ export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'cli
     cancel: async (c) => {
       const principal = principalOf(c);
       const booking = await findBooking(em(), c.req.valid('param').id, principal);
-      const body = (await c.req.json().catch(() => ({}))) as z.infer<typeof CancelBodySchema>;
+      // The body is optional: only a JSON one is read, and only as the route's schema let it through (a body of
+      // another type is not validated, so it is not read either).
+      const body = (c.req.valid('json') as z.infer<typeof CancelBodySchema> | undefined) ?? {};
       const reason = body.reason || (principal.role === 'admin' ? 'cancelled by an admin' : 'cancelled by the customer');
       if (ENDED.has(booking.status)) throw notCancellable(booking);
       if (booking.status !== 'CONFIRMED') {

@@ -51,6 +51,14 @@ async function hold(deps: BookingsRouteDeps, c: HoldContext) {
   } catch (err) {
     // The saga of this key has finished: the request is answered from the booking record.
     if (err instanceof WorkflowExecutionAlreadyStartedError && known) return c.json(viewOfRow(known), 200);
+    // The saga of this key ended before its booking could be written: this key can hold nothing now.
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new DomainError(
+        'conflict',
+        'BOOKING_KEY_SPENT',
+        'A booking started with this Idempotency-Key ended before it held any seats; send a new key to try again.',
+      );
+    }
     throw err;
   }
   if (!answer.ok) {

@@ -35,7 +35,7 @@ export const holdRoute = createRoute({
     200: jsonAnswer(BookingSchema, 'An Idempotency-Key kept past its record, whose booking has moved on'),
     404: problemAnswer('No such event (EVENT_NOT_FOUND)'),
     ...idempotencyProblems(
-      'Seats taken (SEATS_UNAVAILABLE), sales closed (EVENT_NOT_ON_SALE) or too many seats held (HOLD_LIMIT_EXCEEDED)',
+      "Seats taken (SEATS_UNAVAILABLE), sales closed (EVENT_NOT_ON_SALE), too many seats held (HOLD_LIMIT_EXCEEDED), or the key's booking ended before it held any seats (BOOKING_KEY_SPENT: send a new key)",
     ),
     ...MONEY_ROUTE_PROBLEMS,
     503: problemAnswer(

@@ -30,10 +30,16 @@ export function refundHandler(ctx: PaymentsContext, client: Client): RefundHandl
       tag: refundTag(key),
     });
     const em = ctx.orm.em.fork();
-    const [made, after] = [
-      await em.findOneOrFail(Refund, { paymentId, idempotencyKey: refundKey }),
-      await em.findOneOrFail(Payment, { id: paymentId }),
-    ];
+    const made = await em.findOne(Refund, { paymentId, idempotencyKey: refundKey });
+    if (!made) {
+      // The booking's cancellation found the payment refunded already: it ended the booking without a refund.
+      throw new DomainError(
+        'conflict',
+        'NOTHING_LEFT_TO_REFUND',
+        'Nothing was left to refund; the booking is cancelled and its seats are on sale again.',
+      );
+    }
+    const after = await em.findOneOrFail(Payment, { id: paymentId });
     return c.json({ refund: refundView(made), payment: paymentView(after) }, 201);
   };
 }

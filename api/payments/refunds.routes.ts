@@ -37,7 +37,7 @@ export const refundRoute = createRoute({
     201: jsonAnswer(z.object({ refund: RefundSchema, payment: PaymentSchema }), 'The refund and the payment after it'),
     ...PAYMENT_NOT_FOUND,
     ...idempotencyProblems(
-      'More than is left (REFUND_EXCEEDS_CAPTURED), a payment that never captured or is refunded already (PAYMENT_NOT_REFUNDABLE), a booking already cancelled (BOOKING_ALREADY_CANCELLED), or a booking still being paid (BOOKING_NOT_SETTLED)',
+      'More than is left (REFUND_EXCEEDS_CAPTURED), a payment that never captured or is refunded already (PAYMENT_NOT_REFUNDABLE), a booking already cancelled (BOOKING_ALREADY_CANCELLED), a booking still being paid (BOOKING_NOT_SETTLED), or a booking whose payment had nothing left, now cancelled (NOTHING_LEFT_TO_REFUND)',
     ),
     503: problemAnswer(
       'The card gateway could not be reached, the refund is still under way or cannot be started (REFUND_PENDING, REFUND_FAILED, REFUND_NOT_RECORDED, REFUND_UNAVAILABLE, BOOKING_NOT_READ), or the session could not be confirmed (AUTH_UNAVAILABLE); retry with the same Idempotency-Key',

@@ -13,7 +13,7 @@ import { HttpProblem } from './problem.ts';
 /** How long a key and its answer are kept. */
 export const IDEMPOTENCY_RETENTION_HOURS = 24;
 /** A run that has held its claim this long is taken to have died: a retry with the key may take it over. */
-export const STALE_CLAIM_MS = 60_000;
+export const STALE_CLAIM_MS = 5 * 60_000;
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 /** The scope of keys sent on routes without a caller (registration). */
 export const ANONYMOUS_SCOPE = 'anonymous';
@@ -26,7 +26,7 @@ export function idempotencyKeyDescription(replay: string): string {
     `\`${IDEMPOTENT_REPLAYED_HEADER}: true\`) and changes nothing; the same key with another body or route is refused ` +
     `(409 IDEMPOTENCY_KEY_REUSED), and while the first request still runs a repeat gets 409 IDEMPOTENCY_KEY_IN_USE ` +
     `with Retry-After. Keys are kept ${IDEMPOTENCY_RETENTION_HOURS} hours. Failures on our side (5xx) and refusals of ` +
-    `the request itself (400, 401, 403, 422, 429) are not kept, so a retry runs again. 1 to 255 printable ASCII ` +
+    `the request itself (400, 401, 403, 413, 415, 422, 429) are not kept, so a retry runs again. 1 to 255 printable ASCII ` +
     `characters.`
   );
 }
@@ -48,7 +48,7 @@ export const IDEMPOTENCY_PROBLEMS = idempotencyProblems();
  * (401, 403), a rate limit (429) and a request that was not valid (400 malformed, 422 fields) changed nothing, and the
  * caller may fix the request and send it again with the same key. Every other answer is kept, refusals included.
  */
-const UNKEPT_STATUSES = new Set([400, 401, 403, 422, 429]);
+const UNKEPT_STATUSES = new Set([400, 401, 403, 413, 415, 422, 429]);
 const isKept = (status: number) => status < 500 && !UNKEPT_STATUSES.has(status);
 /** The response headers a replay repeats besides the body. */
 const REPLAYED_HEADERS = ['content-type', 'location'];

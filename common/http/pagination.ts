@@ -47,10 +47,14 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
 /** The row ids of every list: what PostgreSQL's uuid type reads. */
 const ROW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const CURSOR_YEARS = { from: 1900, to: 9999 };
+
 /** A date exactly as cursorKeys wrote it (`toISOString()`): no other format, and never an invalid date, reaches a query. */
 function cursorDate(value: unknown): Date {
   const at = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
   if (Number.isNaN(at.getTime()) || at.toISOString() !== value) return badCursor();
+  // Every list's dates are within these years; PostgreSQL refuses some dates JavaScript can write.
+  if (at.getUTCFullYear() < CURSOR_YEARS.from || at.getUTCFullYear() > CURSOR_YEARS.to) return badCursor();
   return at;
 }
 
