@@ -8,13 +8,19 @@ import type { Transition } from '../activities/bookings.activities.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdWithStart, startCancellation } from '../api/bookings/booking-saga-client.ts';
 import { eventCancellationStarter } from '../api/events/event-cancellation.ts';
-import type { BookingInput, CancellationInput } from '../workflows/booking-types.ts';
+import type { BookingInput } from '../workflows/booking-types.ts';
 import { bookingCancellationWorkflowId, bookingWorkflowId, cancelUpdate, payUpdate } from '../workflows/booking-messages.ts';
 import type { bookingWorkflow } from '../workflows/booking.workflow.ts';
 import type { eventCancellationWorkflow } from '../workflows/event-cancellation.workflow.ts';
 import { BOOKING_STATUS } from '../workflows/search-attributes.ts';
 import { createFailures } from './support/stub-failures.ts';
-import { createStubServices, SEAT_PRICE_MINOR, seedConfirmedBooking, stubBookingInput } from './support/stub-services.ts';
+import {
+  createStubServices,
+  SEAT_PRICE_MINOR,
+  customerCancellationOf,
+  seedConfirmedBooking,
+  stubBookingInput,
+} from './support/stub-services.ts';
 import { startStubTemporal, type StubTemporal } from './support/stub-temporal.ts';
 
 const HISTORIES = new URL('./histories/', import.meta.url);
@@ -229,17 +235,8 @@ describe('the booking workflows when a step fails for good', { timeout: 15_000 }
   /** A booking confirmed earlier: its seats sold and its payment captured. */
   const confirmedBooking = (eventId?: string) => seedConfirmedBooking(stubs, 'C', eventId);
 
-  const cancelConfirmed = async (booking: ReturnType<typeof confirmedBooking>) => {
-    const input: CancellationInput = {
-      bookingId: booking.bookingId,
-      customerId: booking.customerId,
-      eventId: booking.eventId,
-      paymentId: booking.paymentId,
-      actor: `customer:${booking.customerId}`,
-      reason: 'cancelled by the customer',
-    };
-    return (await startCancellation(temporal.client, input)).result();
-  };
+  const cancelConfirmed = async (booking: ReturnType<typeof confirmedBooking>) =>
+    (await startCancellation(temporal.client, customerCancellationOf(booking))).result();
 
   it('a cancellation whose refund cannot be made leaves the booking CONFIRMED with REFUND_FAILED, seats and money together', async () => {
     const booking = confirmedBooking();

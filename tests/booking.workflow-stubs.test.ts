@@ -5,11 +5,17 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdWithStart, startCancellation } from '../api/bookings/booking-saga-client.ts';
 import { eventCancellationStarter } from '../api/events/event-cancellation.ts';
-import type { BookingInput, CancellationInput, HoldAnswer } from '../workflows/booking-types.ts';
+import type { BookingInput, HoldAnswer } from '../workflows/booking-types.ts';
 import { bookingWorkflowId, cancelUpdate, payUpdate } from '../workflows/booking-messages.ts';
 import type { bookingWorkflow } from '../workflows/booking.workflow.ts';
 import type { eventCancellationWorkflow } from '../workflows/event-cancellation.workflow.ts';
-import { createStubServices, SEAT_PRICE_MINOR, seedConfirmedBooking, stubBookingInput } from './support/stub-services.ts';
+import {
+  createStubServices,
+  SEAT_PRICE_MINOR,
+  customerCancellationOf,
+  seedConfirmedBooking,
+  stubBookingInput,
+} from './support/stub-services.ts';
 import { startStubTemporal, type StubTemporal } from './support/stub-temporal.ts';
 
 // A saga that stops making progress (a workflow task failing over and over) fails its test in seconds, not at the
@@ -175,15 +181,7 @@ describe('the booking workflows over stub activities', { timeout: 10_000 }, () =
   const confirmedBooking = (eventId?: string) => seedConfirmedBooking(stubs, 'B', eventId);
 
   async function cancelConfirmed(booking: ReturnType<typeof confirmedBooking>, refundMinor?: number) {
-    const input: CancellationInput = {
-      bookingId: booking.bookingId,
-      customerId: booking.customerId,
-      eventId: booking.eventId,
-      paymentId: booking.paymentId,
-      actor: `customer:${booking.customerId}`,
-      reason: 'cancelled by the customer',
-      ...(refundMinor === undefined ? {} : { refundMinor }),
-    };
+    const input = customerCancellationOf(booking, refundMinor === undefined ? {} : { refundMinor });
     // Started as the cancel route starts it.
     return (await startCancellation(temporal.client, input)).result();
   }

@@ -1,6 +1,6 @@
 // The events, payments and bookings stub activities over one call log, for a workflow test to run and inspect.
 import { randomUUID } from 'node:crypto';
-import type { BookingInput } from '../../workflows/booking-types.ts';
+import type { BookingInput, CancellationInput } from '../../workflows/booking-types.ts';
 import { createStubBookings } from './stub-bookings.ts';
 import { CallLog } from './stub-calls.ts';
 import { createStubEvents } from './stub-events.ts';
@@ -47,4 +47,20 @@ export function seedConfirmedBooking(stubs: StubServices, row: string, eventId: 
   const customerId = randomUUID();
   stubs.bookings.seed(eventId, { bookingId, customerId, status: 'CONFIRMED', paymentId });
   return { bookingId, customerId, eventId, paymentId, seatIds: seats.map((s) => s.seatId), totalMinor };
+}
+
+/** The customer's cancellation of a seeded confirmed booking, as the cancel route would start it. */
+export function customerCancellationOf(
+  booking: ReturnType<typeof seedConfirmedBooking>,
+  extra: Partial<CancellationInput> = {},
+): CancellationInput {
+  return {
+    bookingId: booking.bookingId,
+    customerId: booking.customerId,
+    eventId: booking.eventId,
+    paymentId: booking.paymentId,
+    actor: `customer:${booking.customerId}`,
+    reason: 'cancelled by the customer',
+    ...extra,
+  };
 }
