@@ -59,13 +59,57 @@ function downstreamHeaders(upstream: Headers): Headers {
   return headers;
 }
 
-function isConnectionFailure(err: unknown): boolean {
-  const code = (err as { cause?: { code?: string } })?.cause?.code;
-  return (
-    err instanceof TypeError &&
-    code !== undefined &&
-    ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'].includes(code)
-  );
+/**
+ * Failures before any connection existed (refused, unreachable, no such host, connect timeout): the instance cannot
+ * have seen the request, so it may go to the next one whatever its method. undici fails a request with these only
+ * while connecting; a request already written on a socket fails with that socket's error instead.
+ */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Failures of a connection the request went out on, or was going out on: reset, "other side closed" (also a pooled
+ * keep-alive socket the peer closed as the request was written), a broken pipe, a stalled socket. The instance may have
+ * received the request and acted on it.
+ */
+const MAYBE_SENT = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_SOCKET']);
+
+type Failure = { code: string; sent: 'never' | 'maybe' };
+
+/** What a failed fetch says about the request: never sent, maybe sent, or (undefined) not a connection failure at all. */
+function connectionFailure(err: unknown): Failure | undefined {
+  if (!(err instanceof TypeError)) return undefined;
+  const cause = (err as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  if (code === undefined) return undefined;
+  if (Array.isArray(cause?.errors)) {
+    // Node raises an AggregateError only for a connect that tried several addresses; an address that was too slow to
+    // accept fails there with ETIMEDOUT, still before anything was sent.
+    const connectPhase = cause.errors.every((e) => typeof e?.code === 'string' && (NEVER_SENT.has(e.code) || e.code === 'ETIMEDOUT'));
+    return { code, sent: connectPhase ? 'never' : 'maybe' };
+  }
+  if (NEVER_SENT.has(code)) return { code, sent: 'never' };
+  if (MAYBE_SENT.has(code)) return { code, sent: 'maybe' };
+  return undefined;
+}
+
+/** Methods whose repeat changes nothing more than the first (RFC 9110 §9.2.2). */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/**
+ * Whether a request that may have reached one instance can go to another: its method is idempotent, or it carries an
+ * Idempotency-Key, with which the services answer a repeat with the first request's outcome.
+ */
+function resendable(c: Context): boolean {
+  return IDEMPOTENT_METHODS.has(c.req.method) || (c.req.header('idempotency-key')?.trim() ?? '') !== '';
 }
 
 /** Bodies up to this size are read before sending, so they can go to another instance if the first is down. */
@@ -79,6 +123,28 @@ async function requestBody(c: Context): Promise<{ body: RequestInit['body']; rep
   return { body: c.req.raw.body, replayable: false };
 }
 
+/** What a client can do about a request the gateway cannot vouch for: look up its outcome, or repeat it safely. */
+function outcomeAdvice(c: Context): string {
+  const requestId = c.get('requestId' as never) as string;
+  if (IDEMPOTENT_METHODS.has(c.req.method)) return `Sending it again changes nothing more (request id ${requestId}).`;
+  if (resendable(c)) return `Send it again with the same Idempotency-Key to get its outcome (request id ${requestId}).`;
+  return (
+    `Look up its outcome (request id ${requestId}) before sending it again, or send it with an Idempotency-Key ` +
+    'header so that a retry returns the first outcome.'
+  );
+}
+
+/** 502: an instance may have received the request and acted on it, and no answer came back. */
+function connectionLost(c: Context, service: string, everyInstance: boolean): Response {
+  const where = everyInstance ? `No instance of the ${service} service answered, and one` : `The ${service} service`;
+  return problemResponse(
+    c,
+    502,
+    'UPSTREAM_CONNECTION_LOST',
+    `${where} lost the connection after the request was sent: it may have been carried out. ${outcomeAdvice(c)}`,
+  );
+}
+
 export async function proxyRequest(c: Context, options: ProxyOptions): Promise<Response> {
   const { pool, target, timeoutMs } = options;
   const doFetch = options.fetch ?? fetch;
@@ -86,6 +152,8 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
   const { body, replayable } = await requestBody(c);
   const tried = new Set<string>();
   const headers = upstreamRequestHeaders(c, options.headers);
+  // Set once an instance may have received the request: from then on, running out of instances is not "unreachable".
+  let maybeReceived = false;
 
   for (let base = pool.next(tried); base !== undefined; base = pool.next(tried)) {
     tried.add(base);
@@ -107,15 +175,35 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
       });
     } catch (err) {
       if (timeout.signal.aborted) {
-        return problemResponse(c, 504, 'UPSTREAM_TIMEOUT', `The ${pool.service} service did not answer within ${timeoutMs} ms.`);
+        return problemResponse(
+          c,
+          504,
+          'UPSTREAM_TIMEOUT',
+          `The ${pool.service} service did not answer within ${timeoutMs} ms; the request may still complete. ${outcomeAdvice(c)}`,
+        );
       }
-      if (!isConnectionFailure(err)) throw err;
-      pool.markDown(base, (err as { cause?: { code?: string } }).cause?.code ?? 'unreachable');
-      // A streamed body is gone once sent; anything else moves on to the next instance.
-      if (!replayable) break;
+      const failure = connectionFailure(err);
+      if (failure === undefined) throw err;
+      pool.markDown(base, failure.code);
+      if (failure.sent === 'maybe') {
+        maybeReceived = true;
+        // Sending it again could do it twice (a second charge, a refused pay for a booking that goes on to confirm).
+        if (!replayable || !resendable(c)) return connectionLost(c, pool.service, false);
+      }
+      // A streamed body is gone once sent, even to an instance that was never reached.
+      if (!replayable) {
+        return problemResponse(
+          c,
+          503,
+          'SERVICE_UNAVAILABLE',
+          `An instance of the ${pool.service} service is unreachable and a streamed request body cannot be sent to ` +
+            'another; nothing was received, so the request can be sent again.',
+        );
+      }
     } finally {
       clearTimeout(timer);
     }
   }
+  if (maybeReceived) return connectionLost(c, pool.service, true);
   return problemResponse(c, 503, 'SERVICE_UNAVAILABLE', `No instance of the ${pool.service} service is reachable.`);
 }

@@ -13,12 +13,18 @@ import { API_PREFIX } from './routes.ts';
 
 const GATEWAY_TOKEN_CHECK =
   'The gateway checks every token it is sent, on every route: this one was invalid, expired or of an ended session (TOKEN_INVALID, …)';
-const NO_INSTANCE = 'No instance of the service is reachable (SERVICE_UNAVAILABLE)';
+const NO_INSTANCE = 'No instance of the service is reachable, so none received the request (SERVICE_UNAVAILABLE)';
 
 const GATEWAY_ANSWERS: Record<string, Answer> = {
-  502: problemAnswerOf('The gateway could not complete the request (BAD_GATEWAY)'),
+  502: problemAnswerOf(
+    'The connection to the service was lost after the request was sent, so it may have been carried out ' +
+      '(UPSTREAM_CONNECTION_LOST; the detail names the request id: look up the outcome, or repeat with the same ' +
+      'Idempotency-Key to get it), or the gateway could not complete the request (BAD_GATEWAY)',
+  ),
   503: problemAnswerOf(NO_INSTANCE),
-  504: problemAnswerOf('The service did not answer in time (UPSTREAM_TIMEOUT)'),
+  504: problemAnswerOf(
+    'The service did not answer in time; the request may still complete (UPSTREAM_TIMEOUT; the detail names the request id)',
+  ),
 };
 
 /** A status the service declares and the gateway answers too: one answer that names both. */
