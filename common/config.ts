@@ -160,6 +160,9 @@ const envSchema = z.object({
   PAYMENT_GATEWAY_TIMEOUT_MS: positiveInt(10_000),
 
   BOOKING_HOLD_TTL_SECONDS: positiveInt(600),
+  // How long the hold, pay and cancel routes wait for the saga before answering 503 BOOKING_OUTCOME_PENDING: below the
+  // gateway's UPSTREAM_TIMEOUT_MS, so the client hears from the service itself and not a 504.
+  BOOKING_SAGA_ANSWER_MS: positiveInt(20_000),
   EVENT_CANCELLATION_PARALLELISM: positiveInt(5),
 });
 
@@ -222,7 +225,7 @@ export interface Config {
   readyCheckTimeoutMs: number;
   auth: AuthConfig;
   events: { maxSeatsPerCustomer: number; demoData: boolean };
-  bookings: { holdTtlSeconds: number; eventCancellationParallelism: number };
+  bookings: { holdTtlSeconds: number; sagaAnswerMs: number; eventCancellationParallelism: number };
   payments: {
     testGateway: { enabled: boolean; slowMs: number };
     stripe: { secretKey: string; apiUrl: string | undefined } | undefined;
@@ -295,7 +298,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       loginLimits: { windowSeconds: e.LOGIN_LIMIT_WINDOW_SECONDS, perIp: e.LOGIN_LIMIT_PER_IP, perAccount: e.LOGIN_LIMIT_PER_ACCOUNT },
     },
     events: { maxSeatsPerCustomer: e.SEATS_PER_CUSTOMER_MAX, demoData: e.NODE_ENV === 'development' && e.DEMO_DATA === 'on' },
-    bookings: { holdTtlSeconds: e.BOOKING_HOLD_TTL_SECONDS, eventCancellationParallelism: e.EVENT_CANCELLATION_PARALLELISM },
+    bookings: {
+      holdTtlSeconds: e.BOOKING_HOLD_TTL_SECONDS,
+      sagaAnswerMs: e.BOOKING_SAGA_ANSWER_MS,
+      eventCancellationParallelism: e.EVENT_CANCELLATION_PARALLELISM,
+    },
     payments: {
       testGateway: { enabled: (e.TEST_GATEWAY ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on', slowMs: e.TEST_GATEWAY_SLOW_MS },
       stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, apiUrl: e.STRIPE_API_URL } : undefined,

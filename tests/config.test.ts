@@ -39,6 +39,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 
+  it('bounds the booking routes’ wait for the saga below the gateway’s upstream timeout by default', () => {
+    const config = loadConfig({});
+    expect(config.bookings.sagaAnswerMs).toBe(20_000);
+    expect(config.bookings.sagaAnswerMs).toBeLessThan(config.gateway.upstreamTimeoutMs);
+    expect(loadConfig({ BOOKING_SAGA_ANSWER_MS: '3000' }).bookings.sagaAnswerMs).toBe(3_000);
+    expect(() => loadConfig({ BOOKING_SAGA_ANSWER_MS: '0' })).toThrow(/BOOKING_SAGA_ANSWER_MS: expected a positive whole number/);
+  });
+
   it('names the variable and the value when a port is not a number', () => {
     expect(() => loadConfig({ USERS_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ USERS_PORT: 'eighty' })).toThrow(/USERS_PORT: expected a port number .* got "eighty"/);

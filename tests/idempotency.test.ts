@@ -5,7 +5,7 @@ import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openServiceOrm, type Orm } from '../common/db/orm.ts';
-import { IDEMPOTENCY_PROBLEMS, STALE_CLAIM_MS, idempotent } from '../common/http/idempotency.ts';
+import { IDEMPOTENCY_PROBLEMS, STALE_CLAIM_MS, idempotent, isIdempotentRepeat } from '../common/http/idempotency.ts';
 import { purgeExpired } from '../common/http/idempotency-store.ts';
 import { BAD_INPUT, idempotencyKeyHeader, jsonAnswer, jsonBody, problemAnswer } from '../common/http/openapi.ts';
 import { HttpProblem } from '../common/http/problem.ts';
@@ -66,7 +66,7 @@ describe('the idempotency middleware', () => {
     path: '/things',
     request: { headers: idempotencyKeyHeader('test'), body: jsonBody(z.object({ name: z.string().min(1) })) },
     responses: {
-      201: jsonAnswer(z.object({ id: z.string(), name: z.string(), run: z.number() }), 'Made'),
+      201: jsonAnswer(z.object({ id: z.string(), name: z.string(), run: z.number(), repeat: z.boolean() }), 'Made'),
       ...IDEMPOTENCY_PROBLEMS,
       429: problemAnswer('Refused for now'),
       503: problemAnswer('Unavailable for now'),
@@ -74,6 +74,8 @@ describe('the idempotency middleware', () => {
     },
   });
   const renameRoute = createRoute({ ...thingRoute, path: '/things/rename' });
+  /** A route whose repeats join the first run instead of being told the key is in use. */
+  const joinRoute = createRoute({ ...thingRoute, path: '/things/joined' });
 
   /** The caller is whoever the test says, as the authentication middleware would set it. */
   const asCaller: MiddlewareHandler = async (c, next) => {
@@ -100,11 +102,12 @@ describe('the idempotency middleware', () => {
       if (failure !== undefined) throw new HttpProblem(failure, failure === 429 ? 'TOO_MANY_REQUESTS' : 'UNAVAILABLE');
       const id = randomUUID();
       // The validator read the body after the middleware did.
-      return c.json({ id, name: c.req.valid('json').name, run }, 201, { location: `/things/${id}` });
+      return c.json({ id, name: c.req.valid('json').name, run, repeat: isIdempotentRepeat(c) }, 201, { location: `/things/${id}` });
     };
     const middleware = [asCaller, idempotent(orm) as MiddlewareHandler];
     app.openapi({ ...thingRoute, middleware }, handler);
     app.openapi({ ...renameRoute, middleware }, handler);
+    app.openapi({ ...joinRoute, middleware: [asCaller, idempotent(orm, { repeats: 'join' }) as MiddlewareHandler] }, handler);
     return app;
   }
 
@@ -230,10 +233,54 @@ describe('the idempotency middleware', () => {
     await expectProblem(post(key, { name: 'other' }), 409, 'IDEMPOTENCY_KEY_REUSED');
     const takeover = await post(key, { name: 'bench' });
     expect(takeover.status).toBe(201);
+    // The handler is told it repeats a request whose first run may have done some of the work.
+    expect(takeover.body.repeat).toBe(true);
     open();
     // The dead run's late answer does not replace the one the take-over stored.
     expect((await stuck).status).toBe(201);
     expectReplayOf(await post(key, { name: 'bench' }), takeover);
+  });
+
+  it('joins a repeat to the first run when the route says so: both run, the repeat is told so and its answer is kept', async () => {
+    const key = randomUUID();
+    const before = runs;
+    const open = closeGate();
+    const first = post(key, { name: 'lamp' }, 'caller-a', '/things/joined');
+    await expect.poll(() => records(key)).toBe(1);
+    const repeat = post(key, { name: 'lamp' }, 'caller-a', '/things/joined');
+    await expect.poll(() => runs - before).toBe(2);
+    open();
+    const [a, b] = await Promise.all([first, repeat]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect([a.body.repeat, b.body.repeat]).toEqual([false, true]);
+    // The first run lost its claim to the repeat, so its late answer is not the one kept.
+    expectReplayOf(await post(key, { name: 'lamp' }, 'caller-a', '/things/joined'), b);
+    // Joining does not loosen the key's binding to its request.
+    await expectProblem(post(key, { name: 'other' }, 'caller-a', '/things/joined'), 409, 'IDEMPOTENCY_KEY_REUSED');
+    expect(runs - before).toBe(2);
+  });
+
+  it('keeps a joining route’s claim after a 5xx, so the retry is a repeat and the key stays bound to its body', async () => {
+    for (const failure of ['throw', 503] as const) {
+      const key = randomUUID();
+      failNext = failure;
+      const failed = await post(key, { name: 'shelf' }, 'caller-a', '/things/joined');
+      expect(failed.status).toBe(failure === 'throw' ? 500 : 503);
+      expect(await records(key)).toBe(1);
+      await expectProblem(post(key, { name: 'other' }, 'caller-a', '/things/joined'), 409, 'IDEMPOTENCY_KEY_REUSED');
+      const retry = await post(key, { name: 'shelf' }, 'caller-a', '/things/joined');
+      expect(retry.status).toBe(201);
+      expect(retry.body.repeat).toBe(true);
+      expectReplayOf(await post(key, { name: 'shelf' }, 'caller-a', '/things/joined'), retry);
+    }
+    // A refusal of the request itself changed nothing: it is released as on any route.
+    const key = randomUUID();
+    failNext = 429;
+    expect((await post(key, { name: 'shelf' }, 'caller-a', '/things/joined')).status).toBe(429);
+    expect(await records(key)).toBe(0);
+    const fresh = await post(key, { name: 'shelf' }, 'caller-a', '/things/joined');
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.repeat).toBe(false);
   });
 
   it('forgets a key once its record has expired, and purges expired records', async () => {
@@ -464,7 +511,15 @@ describe('idempotent routes through the gateway', () => {
         const operation = doc.paths[path][method];
         const header = operation.parameters.find((p: { in: string; name: string }) => p.in === 'header' && p.name === 'idempotency-key');
         expect(header?.description, `${service} ${path}`).toMatch(/same key.*gets the first answer again.*24 hours/s);
-        expect(operation.responses['409'].description, `${service} ${path}`).toMatch(/IDEMPOTENCY_KEY_REUSED.*IDEMPOTENCY_KEY_IN_USE/);
+        const conflicts = operation.responses['409'].description as string;
+        if (service === 'bookings') {
+          // A repeat of a hold, pay or cancel joins the first request: it is never told the key is in use.
+          expect(header?.description, path).toMatch(/joins it: it is not refused as IDEMPOTENCY_KEY_IN_USE/);
+          expect(conflicts, path).toMatch(/IDEMPOTENCY_KEY_REUSED/);
+          expect(conflicts, path).not.toMatch(/IDEMPOTENCY_KEY_IN_USE/);
+        } else {
+          expect(conflicts, `${service} ${path}`).toMatch(/IDEMPOTENCY_KEY_REUSED.*IDEMPOTENCY_KEY_IN_USE/);
+        }
       }
     }
   });

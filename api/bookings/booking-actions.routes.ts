@@ -14,7 +14,7 @@ import { idempotencyKeyDescription, idempotencyProblems } from '../../common/htt
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import type { BookingsAccess } from './bookings.deps.ts';
 import { FREE_GATEWAY } from '../../workflows/booking-types.ts';
-import { BookingSchema, CancelBodySchema, PaySchema } from './schemas.ts';
+import { BookingSchema, CancelBodySchema, PaySchema, outcomePendingAnswer } from './schemas.ts';
 
 export const payRoute = createRoute({
   method: 'post',
@@ -32,7 +32,12 @@ export const payRoute = createRoute({
   ...NEEDS_TOKEN,
   request: {
     params: IdParamSchema,
-    headers: idempotencyKeyHeader(idempotencyKeyDescription('A retry with the same key answers the first payment.')),
+    headers: idempotencyKeyHeader(
+      idempotencyKeyDescription(
+        'A retry with the same key answers the first payment: its outcome (CONFIRMED, the decline) even once the booking has moved on, never a 409 for its own success.',
+        'join',
+      ),
+    ),
     body: jsonBody(PaySchema),
   },
   responses: {
@@ -42,10 +47,12 @@ export const payRoute = createRoute({
     ...idempotencyProblems(
       'The booking is not HELD (BOOKING_NOT_HELD), or the hold lapsed while paying and the money was refunded (SEATS_NO_LONGER_HELD), ' +
         `or the gateway does not fit the total: "${FREE_GATEWAY}" on a paid booking (NOT_FREE), a card on a free one (BOOKING_IS_FREE)`,
+      'join',
     ),
     ...MONEY_ROUTE_PROBLEMS,
-    503: problemAnswer(
-      'The session could not be confirmed (AUTH_UNAVAILABLE), or the payment could not be written on the booking and was not attempted (PAYMENT_NOT_RECORDED); retry',
+    503: outcomePendingAnswer(
+      'The session could not be confirmed (AUTH_UNAVAILABLE), or the payment could not be written on the booking and was not attempted (PAYMENT_NOT_RECORDED); retry. ' +
+        'Or the saga did not answer in time (BOOKING_OUTCOME_PENDING, with Retry-After, Location and `booking`; its worker, Temporal or the card network slow or away): the payment may still complete; the booking’s status shows the outcome, and a retry with the same Idempotency-Key returns it',
     ),
     ...BAD_INPUT,
   },
@@ -63,7 +70,12 @@ export const cancelRoute = createRoute({
   ...NEEDS_TOKEN,
   request: {
     params: IdParamSchema,
-    headers: idempotencyKeyHeader(idempotencyKeyDescription('A retry with the same key answers the first cancellation.')),
+    headers: idempotencyKeyHeader(
+      idempotencyKeyDescription(
+        'A retry with the same key answers the first cancellation: the booking as it left it (CANCELLED, REFUNDED), even once it has ended, never a 409 for its own success.',
+        'join',
+      ),
+    ),
     body: { ...jsonBody(CancelBodySchema), required: false },
   },
   responses: {
@@ -72,10 +84,12 @@ export const cancelRoute = createRoute({
     404: problemAnswer('No booking of yours (BOOKING_NOT_FOUND)'),
     ...idempotencyProblems(
       'The booking has ended or cannot be cancelled now (BOOKING_NOT_CANCELLABLE), the policy’s deadline has passed or the event has started (CANCELLATION_CLOSED), or customers may not cancel this event’s bookings (CANCELLATION_NOT_ALLOWED)',
+      'join',
     ),
     ...MONEY_ROUTE_PROBLEMS,
-    503: problemAnswer(
-      'The session could not be confirmed (AUTH_UNAVAILABLE), or the event’s cancellation policy could not be read (POLICY_UNAVAILABLE); retry',
+    503: outcomePendingAnswer(
+      'The session could not be confirmed (AUTH_UNAVAILABLE), or the event’s cancellation policy could not be read (POLICY_UNAVAILABLE); retry. ' +
+        'Or the saga did not answer in time (BOOKING_OUTCOME_PENDING, with Retry-After, Location and `booking`): the cancellation may still complete; the booking’s status shows the outcome, and a retry with the same Idempotency-Key returns it',
     ),
     ...BAD_INPUT,
   },

@@ -23,7 +23,11 @@ export interface BookingsAccess {
   signedIn: MiddlewareHandler[];
   /** A caller whose session is open right now, not only whose token is unexpired: these routes move money or seats. */
   money: MiddlewareHandler[];
-  /** After the access rule: a keyed request runs once, and its replays answer the first answer. */
+  /**
+   * After the access rule: a keyed request runs once, and its replays answer the first answer. A repeat while the first
+   * has no answer yet (still running, or its instance died) joins it: the handler runs again and attaches to the same
+   * saga operation, named by the key, so it answers the same outcome.
+   */
   idempotent: MiddlewareHandler;
 }
 
@@ -31,6 +35,6 @@ export function bookingsAccess(deps: Pick<BookingsRouteDeps, 'orm' | 'verifier' 
   return {
     signedIn: [authenticate(deps.verifier)] as MiddlewareHandler[],
     money: [authenticate(deps.verifier), sessionOpen(deps.sessions)] as MiddlewareHandler[],
-    idempotent: idempotent(deps.orm) as MiddlewareHandler,
+    idempotent: idempotent(deps.orm, { repeats: 'join' }) as MiddlewareHandler,
   };
 }

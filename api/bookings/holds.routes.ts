@@ -12,7 +12,7 @@ import {
 import { idempotencyKeyDescription, idempotencyProblems } from '../../common/http/idempotency.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import type { BookingsAccess } from './bookings.deps.ts';
-import { BookingSchema, NewBookingSchema } from './schemas.ts';
+import { BookingSchema, NewBookingSchema, outcomePendingAnswer } from './schemas.ts';
 
 export const holdRoute = createRoute({
   method: 'post',
@@ -20,12 +20,15 @@ export const holdRoute = createRoute({
   tags: ['Bookings'],
   summary: 'Hold seats: named seats, or the best available in a section',
   description:
-    'Starts the booking saga and answers with its hold: 201 HELD with seats, prices, total and `expiresAt`, or 409 naming the seats already taken. Pay before `expiresAt`. The same `Idempotency-Key` returns the same booking. When the seats cannot be held or the hold cannot be recorded (HOLD_FAILED, HOLD_NOT_RECORDED) the answer is 503 and nothing stays held.',
+    'Starts the booking saga and answers with its hold: 201 HELD with seats, prices, total and `expiresAt`, or 409 naming the seats already taken. Pay before `expiresAt`. The same `Idempotency-Key` returns the same booking. When the seats cannot be held or the hold cannot be recorded (HOLD_FAILED, HOLD_NOT_RECORDED) the answer is 503 and nothing stays held. ' +
+    'When the saga does not answer within its bound (20 s unless configured otherwise, below the gateway’s own timeout; its worker or Temporal away) the answer is 503 BOOKING_OUTCOME_PENDING with `Retry-After` and the booking in `Location`: the hold may still be made. ' +
+    'A hold whose answer never reached the client is not lost: a retry with the same `Idempotency-Key` replays it (the same booking, from the same saga), and one nobody comes back for is released at its `expiresAt`, like any unpaid hold.',
   ...NEEDS_TOKEN,
   request: {
     headers: idempotencyKeyHeader(
       idempotencyKeyDescription(
         'The same key returns the same booking, even after its record is gone (as 200 once the booking has moved on).',
+        'join',
       ),
     ),
     body: jsonBody(NewBookingSchema),
@@ -36,10 +39,12 @@ export const holdRoute = createRoute({
     404: problemAnswer('No such event (EVENT_NOT_FOUND)'),
     ...idempotencyProblems(
       "Seats taken (SEATS_UNAVAILABLE), sales closed (EVENT_NOT_ON_SALE), too many seats held (HOLD_LIMIT_EXCEEDED), or the key's booking ended before it held any seats (BOOKING_KEY_SPENT: send a new key)",
+      'join',
     ),
     ...MONEY_ROUTE_PROBLEMS,
-    503: problemAnswer(
-      'The session could not be confirmed (AUTH_UNAVAILABLE), or the seats could not be held or the hold recorded (HOLD_FAILED, HOLD_NOT_RECORDED): nothing stays held; retry',
+    503: outcomePendingAnswer(
+      'The session could not be confirmed (AUTH_UNAVAILABLE), or the seats could not be held or the hold recorded (HOLD_FAILED, HOLD_NOT_RECORDED): nothing stays held; retry. ' +
+        'Or the saga did not answer in time (BOOKING_OUTCOME_PENDING, with Retry-After, Location and `booking`): the hold may still be made; its booking shows it, and a retry with the same Idempotency-Key returns it',
     ),
     ...BAD_INPUT,
   },

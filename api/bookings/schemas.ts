@@ -1,6 +1,9 @@
 // What the bookings routes read and answer: request and booking schemas, and a booking as the API shows it.
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ProblemSchema, problemBody } from '../../common/http/problem.ts';
 import { text } from '../../common/http/text.ts';
+import { traceFields } from '../../common/observability/tracing.ts';
 import type { CatalogEntry } from '../../domain/bookings/bookings.ts';
 import { BOOKING_STATUSES, type BookingRow } from '../../entities/bookings/booking.entity.ts';
 import { bookingWorkflowId } from '../../workflows/booking-messages.ts';
@@ -137,4 +140,69 @@ export function viewOfWorkflow(v: BookingView): BookingBody {
     failureCode: v.failureCode,
     workflowId: bookingWorkflowId(v.bookingId),
   };
+}
+
+/** How soon a client may ask again after 503 BOOKING_OUTCOME_PENDING. */
+export const OUTCOME_PENDING_RETRY_AFTER_SECONDS = 3;
+
+/** A 503 of the hold, pay and cancel routes: a problem that may also name the booking whose status shows the outcome. */
+export const OutcomePendingProblemSchema = ProblemSchema.extend({
+  bookingId: z.uuid().optional().openapi({ description: 'With BOOKING_OUTCOME_PENDING: the booking the request is about' }),
+  booking: z.string().optional().openapi({
+    example: '/bookings/3f1c2b8e-4a5d-4e6f-8a7b-9c0d1e2f3a4b',
+    description:
+      'With BOOKING_OUTCOME_PENDING: GET this (under the API’s base, /api/v1 through the gateway) to see the outcome; the Location header names the same booking',
+  }),
+}).openapi('OutcomePendingProblem');
+
+/** The headers of 503 BOOKING_OUTCOME_PENDING, declared on the routes that answer it. */
+export const OUTCOME_PENDING_HEADERS = {
+  'Retry-After': {
+    description: `With BOOKING_OUTCOME_PENDING: seconds to wait before retrying (${OUTCOME_PENDING_RETRY_AFTER_SECONDS})`,
+    schema: { type: 'integer' as const },
+  },
+  Location: {
+    description: 'With BOOKING_OUTCOME_PENDING: the booking whose status shows the outcome, relative to the request’s URL',
+    schema: { type: 'string' as const },
+  },
+};
+
+/** A route's 503 that may be BOOKING_OUTCOME_PENDING, with its headers and the booking it names. */
+export function outcomePendingAnswer(description: string) {
+  return {
+    description,
+    headers: OUTCOME_PENDING_HEADERS,
+    content: { 'application/problem+json': { schema: OutcomePendingProblemSchema } },
+  };
+}
+
+/**
+ * 503 BOOKING_OUTCOME_PENDING: the saga did not answer within the bound (worker or Temporal away, a slow card network).
+ * The request was handed on and may still complete, so the answer points at the booking and, for a keyed request, at
+ * the retry that returns the outcome. `location` is relative to the request's own URL, which the gateway prefixes.
+ */
+export function outcomePending(c: Context, bookingId: string, location: string, keyed: boolean) {
+  const requestId = c.get('requestId' as never) as string | undefined;
+  const traceId = traceFields().traceId;
+  const then = keyed
+    ? 'a retry with the same Idempotency-Key returns the outcome'
+    : 'look there before sending the request again (an Idempotency-Key would make a retry return the outcome)';
+  const detail =
+    'The booking saga did not answer in time. The request was taken and may still complete: the booking’s status ' +
+    `(GET /bookings/${bookingId}) will show the outcome, and ${then}.`;
+  const body = {
+    ...problemBody(503, 'BOOKING_OUTCOME_PENDING', detail, {
+      instance: c.req.path,
+      ...(requestId ? { requestId } : {}),
+      ...(traceId ? { traceId } : {}),
+    }),
+    bookingId,
+    booking: `/bookings/${bookingId}`,
+  };
+  const headers = {
+    'content-type': 'application/problem+json',
+    'retry-after': String(OUTCOME_PENDING_RETRY_AFTER_SECONDS),
+    location,
+  };
+  return { body, headers };
 }

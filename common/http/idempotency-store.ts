@@ -15,10 +15,16 @@ export interface ClaimRequest {
   retentionMs: number;
   /** A pending claim older than this is taken to belong to a run that died, and may be taken over. */
   staleClaimMs: number;
+  /** Take over any pending claim of the same request at once, however fresh (see IdempotencyOptions.repeats). */
+  joinPending?: boolean;
 }
 
+/** `repeat`: the claim was taken over from an earlier run of the same request, which may have done some of the work. */
 export type Claim =
-  { kind: 'claimed'; claimId: string } | { kind: 'replay'; answer: StoredAnswer } | { kind: 'reused' } | { kind: 'in-use' };
+  | { kind: 'claimed'; claimId: string; repeat: boolean }
+  | { kind: 'replay'; answer: StoredAnswer }
+  | { kind: 'reused' }
+  | { kind: 'in-use' };
 
 interface RecordRow {
   request_hash: string;
@@ -26,11 +32,12 @@ interface RecordRow {
   status: number | null;
   headers: Record<string, string> | null;
   body: string | null;
+  expired: boolean;
 }
 
 /**
- * Inserts a pending claim, or takes the row over when it has expired or its pending claim is stale (same request only).
- * One statement, so of two concurrent requests with one key exactly one gets the claim. Times are the database's.
+ * Inserts a pending claim, or takes the row over when it has expired (a new use of the key). One statement, so of two
+ * concurrent requests with one key exactly one gets the claim. Times are the database's.
  */
 const CLAIM_SQL = `insert into idempotency_record
     (scope, "key", request_hash, state, claim_id, claimed_at, created_at, expires_at)
@@ -39,14 +46,21 @@ const CLAIM_SQL = `insert into idempotency_record
     request_hash = excluded.request_hash, state = 'pending', claim_id = excluded.claim_id, claimed_at = excluded.claimed_at,
     created_at = excluded.created_at, expires_at = excluded.expires_at, status = null, headers = null, body = null
   where idempotency_record.expires_at <= now()
-     or (idempotency_record.state = 'pending' and idempotency_record.request_hash = excluded.request_hash
-         and idempotency_record.claimed_at < now() - cast(? as float8) * interval '1 millisecond')
+  returning claim_id`;
+
+/**
+ * Takes over the pending claim of the same request: when it is stale (its run is taken to have died), or at once when
+ * joining. The row lock makes concurrent take-overs go one after the other; the last one holds the claim.
+ */
+const TAKE_OVER_SQL = `update idempotency_record set claim_id = ?, claimed_at = now()
+  where scope = ? and "key" = ? and state = 'pending' and request_hash = ? and expires_at > now()
+    and (cast(? as boolean) or claimed_at < now() - cast(? as float8) * interval '1 millisecond')
   returning claim_id`;
 
 /** Claims the key for this request, or says what became of the request that holds it. */
 export async function claimKey(orm: Orm, request: ClaimRequest): Promise<Claim> {
   const connection = orm.em.getConnection();
-  // A row can vanish between the two statements (its run failed and released it): then claim again.
+  // A row can vanish or expire between the statements (its run failed and released it): then claim again.
   for (let attempt = 0; attempt < 3; attempt++) {
     const claimId = randomUUID();
     const claimed = await connection.execute<{ claim_id: string }[]>(CLAIM_SQL, [
@@ -55,16 +69,29 @@ export async function claimKey(orm: Orm, request: ClaimRequest): Promise<Claim> 
       request.requestHash,
       claimId,
       request.retentionMs,
+    ]);
+    if (claimed.length > 0) return { kind: 'claimed', claimId, repeat: false };
+    const takenOver = await connection.execute<{ claim_id: string }[]>(TAKE_OVER_SQL, [
+      claimId,
+      request.scope,
+      request.key,
+      request.requestHash,
+      request.joinPending === true,
       request.staleClaimMs,
     ]);
-    if (claimed.length > 0) return { kind: 'claimed', claimId };
+    if (takenOver.length > 0) return { kind: 'claimed', claimId, repeat: true };
     const [row] = await connection.execute<RecordRow[]>(
-      `select request_hash, state, status, headers, body from idempotency_record where scope = ? and "key" = ?`,
+      `select request_hash, state, status, headers, body, expires_at <= now() as expired
+         from idempotency_record where scope = ? and "key" = ?`,
       [request.scope, request.key],
     );
-    if (!row) continue;
+    if (!row || row.expired) continue;
     if (row.request_hash !== request.requestHash) return { kind: 'reused' };
-    if (row.state === 'pending') return { kind: 'in-use' };
+    if (row.state === 'pending') {
+      // Joining takes over any pending claim: one found here was made or taken over a moment ago, so try again.
+      if (request.joinPending) continue;
+      return { kind: 'in-use' };
+    }
     return { kind: 'replay', answer: { status: row.status!, headers: row.headers ?? {}, body: row.body } };
   }
   return { kind: 'in-use' };

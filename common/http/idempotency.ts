@@ -18,25 +18,44 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 /** The scope of keys sent on routes without a caller (registration). */
 export const ANONYMOUS_SCOPE = 'anonymous';
 
-/** The header description of an idempotent route: what a replay answers, and for how long keys are kept. */
-export function idempotencyKeyDescription(replay: string): string {
+/** How a route meets a repeat that arrives while the first request with its key has no answer yet. */
+export type Repeats = 'refuse' | 'join';
+
+/**
+ * The header description of an idempotent route: what a replay answers, and for how long keys are kept. A route that
+ * joins repeats says so in place of the 409 IDEMPOTENCY_KEY_IN_USE.
+ */
+export function idempotencyKeyDescription(replay: string, repeats: Repeats = 'refuse'): string {
+  const running =
+    repeats === 'join'
+      ? 'a repeat that arrives while the first request still runs, or after the instance running it stopped, joins it: ' +
+        'it is not refused as IDEMPOTENCY_KEY_IN_USE but runs again, attaches to the same operation and answers its ' +
+        'outcome'
+      : 'while the first request still runs a repeat gets 409 IDEMPOTENCY_KEY_IN_USE with Retry-After';
+  const unkept =
+    repeats === 'join'
+      ? 'Failures on our side (5xx) are not kept, and the key stays bound to this request: a retry with the same body ' +
+        'joins whatever the first one started; refusals of the request itself (400, 401, 403, 413, 415, 422, 429) are ' +
+        'not kept either, so a retry runs again.'
+      : 'Failures on our side (5xx) and refusals of the request itself (400, 401, 403, 413, 415, 422, 429) are not ' +
+        'kept, so a retry runs again.';
   return (
     `Makes a retry safe. ${replay} A repeat with the same key, from the same caller, to the same route and with the ` +
     `same body gets the first answer again (its status, body, Content-Type and Location, marked ` +
     `\`${IDEMPOTENT_REPLAYED_HEADER}: true\`) and changes nothing; the same key with another body or route is refused ` +
-    `(409 IDEMPOTENCY_KEY_REUSED), and while the first request still runs a repeat gets 409 IDEMPOTENCY_KEY_IN_USE ` +
-    `with Retry-After. Keys are kept ${IDEMPOTENCY_RETENTION_HOURS} hours. Failures on our side (5xx) and refusals of ` +
-    `the request itself (400, 401, 403, 413, 415, 422, 429) are not kept, so a retry runs again. 1 to 255 printable ASCII ` +
-    `characters.`
+    `(409 IDEMPOTENCY_KEY_REUSED), and ${running}. Keys are kept ${IDEMPOTENCY_RETENTION_HOURS} hours. ${unkept} 1 to ` +
+    `255 printable ASCII characters.`
   );
 }
 
 const KEY_CONFLICTS =
   'used for another request (IDEMPOTENCY_KEY_REUSED), or its first request is still running (IDEMPOTENCY_KEY_IN_USE, with Retry-After)';
+const JOINED_KEY_CONFLICTS = 'used for another request (IDEMPOTENCY_KEY_REUSED)';
 
 /** The 409 of an idempotent route; `conflicts` names the route's own 409s, which share the status. */
-export function idempotencyProblems(conflicts?: string) {
-  const text = conflicts ? `${conflicts}; or the Idempotency-Key was ${KEY_CONFLICTS}` : `The Idempotency-Key was ${KEY_CONFLICTS}`;
+export function idempotencyProblems(conflicts?: string, repeats: Repeats = 'refuse') {
+  const keyConflicts = repeats === 'join' ? JOINED_KEY_CONFLICTS : KEY_CONFLICTS;
+  const text = conflicts ? `${conflicts}; or the Idempotency-Key was ${keyConflicts}` : `The Idempotency-Key was ${keyConflicts}`;
   return { 409: problemAnswer(text) };
 }
 
@@ -58,12 +77,38 @@ const PURGE_EVERY_MS = 60_000;
 export interface IdempotencyOptions {
   retentionMs?: number;
   staleClaimMs?: number;
+  /**
+   * `refuse` (the default): a repeat while the first request has no answer yet is told 409 IDEMPOTENCY_KEY_IN_USE,
+   * until the claim is stale. `join`: the repeat takes the claim over at once and runs the handler again, which must
+   * attach to whatever the first run started (a saga operation named by the key) rather than start it again; the
+   * repeat's answer is the one stored. A failure on our side then leaves the claim pending instead of releasing it, so
+   * the next retry is a repeat too and the key stays bound to this request's body.
+   */
+  repeats?: Repeats;
+}
+
+export type IdempotencyVariables = {
+  /** Set when this run took the claim over from an earlier run of the same keyed request. */
+  idempotentRepeat?: boolean;
+};
+
+/**
+ * Whether this run took the claim over from an earlier run of the same keyed request that stored no answer: one that
+ * died, or (on a joining route) one still running or one that failed on our side. The handler may find that run's work
+ * done, and answer it as its own.
+ */
+export function isIdempotentRepeat(c: Context): boolean {
+  return c.get('idempotentRepeat' as never) === true;
 }
 
 /** The middleware factory: one per service's database. Requests without the header pass through untouched. */
-export function idempotent(orm: Orm, options: IdempotencyOptions = {}): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function idempotent(
+  orm: Orm,
+  options: IdempotencyOptions = {},
+): MiddlewareHandler<{ Variables: AuthVariables & IdempotencyVariables }> {
   const retentionMs = options.retentionMs ?? IDEMPOTENCY_RETENTION_HOURS * 3_600_000;
   const staleClaimMs = options.staleClaimMs ?? STALE_CLAIM_MS;
+  const joinPending = options.repeats === 'join';
   const purge = purgeAtMostEvery(orm, PURGE_EVERY_MS);
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
@@ -77,7 +122,7 @@ export function idempotent(orm: Orm, options: IdempotencyOptions = {}): Middlewa
     // Hono keeps the body it read, so the route's validator and handler still read it after this.
     const requestHash = hashRequest(c.req.method, c.req.path, await c.req.arrayBuffer());
     await purge();
-    const claim = await claimKey(orm, { scope, key, requestHash, retentionMs, staleClaimMs });
+    const claim = await claimKey(orm, { scope, key, requestHash, retentionMs, staleClaimMs, joinPending });
     if (claim.kind === 'reused') {
       throw new HttpProblem(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another request.');
     }
@@ -87,7 +132,8 @@ export function idempotent(orm: Orm, options: IdempotencyOptions = {}): Middlewa
       });
     }
     if (claim.kind === 'replay') return replay(c, claim.answer);
-    await runClaimed(c, next, { orm, scope, key, claimId: claim.claimId });
+    if (claim.repeat) c.set('idempotentRepeat', true);
+    await runClaimed(c, next, { orm, scope, key, claimId: claim.claimId, keepOnFailure: joinPending });
   };
 }
 
@@ -102,24 +148,35 @@ function replay(c: Context, answer: StoredAnswer): Response {
   return c.body(answer.body, answer.status as ContentfulStatusCode, headers);
 }
 
-async function runClaimed(c: Context, next: Next, claim: { orm: Orm; scope: string; key: string; claimId: string }) {
+interface RunningClaim {
+  orm: Orm;
+  scope: string;
+  key: string;
+  claimId: string;
+  /** A failure on our side leaves the claim pending, for the retry to join (repeats: 'join'). */
+  keepOnFailure: boolean;
+}
+
+async function runClaimed(c: Context, next: Next, claim: RunningClaim) {
   const { orm, scope, key, claimId } = claim;
   try {
     await next();
   } catch (err) {
-    await releaseClaim(orm, scope, key, claimId);
+    if (!claim.keepOnFailure) await releaseClaim(orm, scope, key, claimId);
     throw err;
   }
   // By status, not by whether the handler threw: a domain refusal (409 SEATS_UNAVAILABLE, 402) is an answer to keep.
   if (!isKept(c.res.status)) {
-    await releaseClaim(orm, scope, key, claimId);
+    // A 5xx may have left work under way (a saga still deciding): the joining retry attaches to it.
+    if (!(claim.keepOnFailure && c.res.status >= 500)) await releaseClaim(orm, scope, key, claimId);
     return;
   }
   try {
     await storeAnswer(orm, scope, key, claimId, await answerOf(c.res));
   } catch (err) {
     // The work is done and the caller gets its answer. The claim stays pending, so a retry is told the key is in use
-    // until the claim goes stale, rather than running the request a second time at once.
+    // until the claim goes stale (or, joining, runs again and attaches to the work done), rather than running the
+    // request a second time at once.
     recordFailure(err);
   }
 }
