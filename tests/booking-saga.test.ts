@@ -182,18 +182,25 @@ describe('the booking saga', () => {
     await finished(`booking-cancellation-${late.body.id}`, 'booking-cancellation.refunded');
   });
 
-  it('refunds a payment that lands after the hold expired, and keeps no money without seats', async () => {
+  it('refunds a payment whose seats were lost while it was in flight, and keeps no money without seats', async () => {
     const event = await onSale();
     const customer = await newCustomer(api, 'race');
     const held = await book(customer.accessToken, event.eventId, [event.seatIds[7]!]);
-    // The slow test card captures at once but answers after 7 s; the hold lapses after 5 s.
-    const paid = await pay(customer.accessToken, held.body.id, 'pm_card_visa_slow');
+    // The slow test card captures at once but answers after 7 s; meanwhile an operator frees the seat in the inventory.
+    const paying = pay(customer.accessToken, held.body.id, 'pm_card_visa_slow');
+    await until(async () => (await ledger.ledger({ idempotencyKeyPrefix: held.body.id })).length > 0, 10_000, 50);
+    await platform.orms.events.em
+      .fork()
+      .execute(`update seat_inventory set status = 'available', hold_id = null, customer_id = null, expires_at = null where hold_id = ?`, [
+        held.body.id,
+      ]);
+    const paid = await paying;
     expect(paid.status).toBe(409);
     expect(paid.body.code).toBe('SEATS_NO_LONGER_HELD');
     const booking = await settled(customer.accessToken, held.body.id, 'REFUNDED');
     const payment = await api('GET', `/payments/${booking.paymentId}`, { token: customer.accessToken });
     expect(payment.body).toMatchObject({ status: 'REFUNDED', capturedMinor: 5_000, refundedMinor: 5_000 });
-    await finished(`booking-${held.body.id}`, 'booking.paid-as-hold-expired');
+    await finished(`booking-${held.body.id}`, 'booking.seats-lost-while-paying');
   }, 30_000);
 
   it('cancels an event: its holds are cancelled and its bookings refunded', async () => {

@@ -22,6 +22,7 @@ import {
   stubBookingInput,
 } from './support/stub-services.ts';
 import { startStubTemporal, type StubTemporal } from './support/stub-temporal.ts';
+import { until } from './support/wait.ts';
 
 const HISTORIES = new URL('./histories/', import.meta.url);
 
@@ -208,8 +209,12 @@ describe('the booking workflows when a step fails for good', { timeout: 15_000 }
     const input = newBooking();
     failures.always('refundPayment', (r) => r.idempotencyKey === `${input.bookingId}:seats-lost`);
     await hold(input);
+    // Lost while the charge is at the gateway (before it, nothing would be charged at all).
+    stubs.payments.slow(input.bookingId, 300);
+    const paying = pay(input);
+    await until(() => calls.of(input.bookingId, 'chargePayment').length > 0, 5_000, 10);
     stubs.events.lose(input.bookingId);
-    const answer = await pay(input);
+    const answer = await paying;
     expect(answer).toMatchObject({
       ok: false,
       code: 'COMPENSATION_FAILED',

@@ -17,6 +17,7 @@ import {
   stubBookingInput,
 } from './support/stub-services.ts';
 import { startStubTemporal, type StubTemporal } from './support/stub-temporal.ts';
+import { until } from './support/wait.ts';
 
 // A saga that stops making progress (a workflow task failing over and over) fails its test in seconds, not at the
 // suite's 30 s default.
@@ -139,8 +140,10 @@ describe('the booking workflows over stub activities', { timeout: 10_000 }, () =
 
   it('refunds a payment that lands after the hold expired, and never marks it EXPIRED meanwhile', async () => {
     const input = newBooking({ holdTtlMs: 300 });
-    // The gateway answers after the hold has lapsed; the saga's expiry timer must not race the charge.
+    // The gateway answers after the hold has lapsed, and the hold could not be kept for the charge (charge-crash.test.ts
+    // has the kept one); the saga's expiry timer must not race the charge.
     stubs.payments.slow(input.bookingId, 500);
+    stubs.events.keepExpiry(input.bookingId);
     await hold(input);
     const answer = await pay(input);
     expectRefundedForLostSeats(input, answer);
@@ -150,8 +153,12 @@ describe('the booking workflows over stub activities', { timeout: 10_000 }, () =
   it('refunds a captured payment whose seats were lost before the hold expired', async () => {
     const input = newBooking();
     const held = await hold(input);
+    // Lost while the charge is at the gateway (before it, nothing would be charged at all).
+    stubs.payments.slow(input.bookingId, 300);
+    const paying = pay(input);
+    await until(() => calls.of(input.bookingId, 'chargePayment').length > 0, 5_000, 10);
     stubs.events.lose(input.bookingId);
-    const answer = await pay(input);
+    const answer = await paying;
     expectRefundedForLostSeats(input, answer);
     // Nothing waited for the expiry: the refund follows the failed confirmation at once.
     expect(Date.now()).toBeLessThan(Date.parse(held.booking.expiresAt!));

@@ -6,7 +6,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createEventsActivities } from '../activities/events.activities.ts';
 import { DomainError } from '../common/errors/domain-error.ts';
 import { openServiceOrm, type Orm } from '../common/db/orm.ts';
-import { availability, confirmSeats, holdSeats, releaseSeats, returnSeats, seatMap, type HoldRequest } from '../domain/events/seats.ts';
+import {
+  availability,
+  confirmSeats,
+  extendHold,
+  holdSeats,
+  releaseSeats,
+  returnSeats,
+  seatMap,
+  type HoldRequest,
+} from '../domain/events/seats.ts';
 import { ormSettings } from '../workers/services.ts';
 import { testConfig } from './support/context.ts';
 import { eventOnSale, eventsCtx } from './support/events.ts';
@@ -166,6 +175,66 @@ describe('the seat inventory', () => {
     expect((await owners(event.eventId)).filter((r) => r.status === 'sold')).toHaveLength(0);
   });
 
+  it('keeps a hold for its charge: forward only, only its own unexpired seats, never a hold lapsed, lost, released or sold', async () => {
+    const event = await eventOnSale(eventsCtx(orm));
+    const expiries = async (holdId: string) =>
+      (await owners(event.eventId)).filter((r) => r.hold_id === holdId).map((r) => (r.expires_at ? Date.parse(r.expires_at) : null));
+    const holdExpiry = async (holdId: string) => {
+      const [row] = await em().execute<{ expires_at: string }[]>('select expires_at from seat_hold where id = ?', [holdId]);
+      return Date.parse(row!.expires_at);
+    };
+    const hold = request(event.eventId, { seatIds: event.seatIds.slice(0, 2) }, { until: soon(60_000) });
+    const neighbour = request(event.eventId, { seatIds: [event.seatIds[2]!] }, { until: soon(60_000) });
+    await holdSeats(em(), hold);
+    await holdSeats(em(), neighbour);
+
+    const later = soon(600_000);
+    expect(await extendHold(em(), hold.holdId, later)).toEqual({ holdId: hold.holdId, seats: 2, expiresAt: later.toISOString() });
+    expect(await expiries(hold.holdId)).toEqual([later.getTime(), later.getTime()]);
+    expect(await holdExpiry(hold.holdId)).toBe(later.getTime());
+    // Never backward: an earlier instant leaves the later expiry as it is.
+    expect(await extendHold(em(), hold.holdId, soon(1_000))).toMatchObject({ expiresAt: later.toISOString() });
+    expect(await expiries(hold.holdId)).toEqual([later.getTime(), later.getTime()]);
+    // Another hold's seats are not touched.
+    expect(await expiries(neighbour.holdId)).toEqual([neighbour.until.getTime()]);
+    expect(await holdExpiry(neighbour.holdId)).toBe(neighbour.until.getTime());
+
+    // A hold that lapsed a moment ago keeps the seats nobody claimed since; one whose lapsed seat was claimed by
+    // another hold is not revived, and that hold keeps the seat.
+    const lapsed = request(event.eventId, { seatIds: [event.seatIds[3]!] }, { until: soon(200) });
+    const taken = request(event.eventId, { seatIds: [event.seatIds[6]!] }, { until: soon(200) });
+    await holdSeats(em(), lapsed);
+    await holdSeats(em(), taken);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await extendHold(em(), lapsed.holdId, later)).toEqual({ holdId: lapsed.holdId, seats: 1, expiresAt: later.toISOString() });
+    expect(await expiries(lapsed.holdId)).toEqual([later.getTime()]);
+    const claimer = request(event.eventId, { seatIds: [event.seatIds[6]!] });
+    await holdSeats(em(), claimer);
+    expect(await codeOf(extendHold(em(), taken.holdId, later))).toBe('SEATS_NO_LONGER_HELD');
+    expect(await expiries(taken.holdId)).toEqual([]);
+    expect(await holdExpiry(taken.holdId)).toBe(taken.until.getTime());
+    expect(await expiries(claimer.holdId)).toEqual([claimer.until.getTime()]);
+
+    // A hold that lost one of its seats (an operator freed it) is extended not at all: it could not be sold anyway.
+    const partly = request(event.eventId, { seatIds: event.seatIds.slice(4, 6) }, { until: soon(60_000) });
+    await holdSeats(em(), partly);
+    await em().execute(
+      `update seat_inventory set status = 'available', hold_id = null, customer_id = null, expires_at = null where event_id = ? and seat_id = ?`,
+      [event.eventId, event.seatIds[4]],
+    );
+    expect(await codeOf(extendHold(em(), partly.holdId, later))).toBe('SEATS_NO_LONGER_HELD');
+    expect(await expiries(partly.holdId)).toEqual([partly.until.getTime()]);
+    expect(await holdExpiry(partly.holdId)).toBe(partly.until.getTime());
+
+    // Released, sold, or never made: nothing to keep.
+    await releaseSeats(em(), neighbour.holdId);
+    expect(await codeOf(extendHold(em(), neighbour.holdId, later))).toBe('SEATS_NO_LONGER_HELD');
+    await confirmSeats(em(), hold.holdId);
+    expect(await codeOf(extendHold(em(), hold.holdId, later))).toBe('SEATS_NO_LONGER_HELD');
+    expect(await expiries(hold.holdId)).toEqual([null, null]);
+    expect(await codeOf(extendHold(em(), randomUUID(), later))).toBe('SEATS_NO_LONGER_HELD');
+  });
+
   it('caps the seats one customer holds per event at once', async () => {
     const event = await eventOnSale(eventsCtx(orm));
     const customerId = randomUUID();
@@ -239,10 +308,13 @@ describe('the seat inventory', () => {
     const refused = await activities.holdSeats({ ...input, holdId: randomUUID() }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(ApplicationFailure);
     expect(refused).toMatchObject({ type: 'SEATS_UNAVAILABLE', nonRetryable: true });
+    expect(await activities.extendHold({ holdId: input.holdId, until: soon(900_000).toISOString() })).toMatchObject({ seats: 1 });
     await activities.releaseSeats(input.holdId);
-    expect(await activities.confirmSeats(input.holdId).catch((err: unknown) => err)).toMatchObject({
-      type: 'SEATS_NO_LONGER_HELD',
-      nonRetryable: true,
-    });
+    for (const after of [
+      activities.confirmSeats(input.holdId),
+      activities.extendHold({ holdId: input.holdId, until: soon().toISOString() }),
+    ]) {
+      expect(await after.catch((err: unknown) => err)).toMatchObject({ type: 'SEATS_NO_LONGER_HELD', nonRetryable: true });
+    }
   });
 });

@@ -3,16 +3,20 @@
 // code. Domain refusals and database errors no retry can mend arrive non-retryable (activities/domain-failure.ts)
 // and end at the first attempt; these policies bound what may succeed next time (a lost connection, a gateway away).
 //
-// | options                        | activities                                  | attempt | gives up after       |
-// |--------------------------------|---------------------------------------------|---------|----------------------|
-// | SEAT_ACTIVITIES                | holdSeats, confirmSeats                     | 10 s    | 8 attempts or 20 s   |
-// | SEAT_COMPENSATION_ACTIVITIES   | releaseSeats, returnSeats                   | 10 s    | 6 hours              |
-// | PAYMENT_ACTIVITIES             | chargePayment                               | 30 s    | 5 attempts or 2 min  |
-// | PAYMENT_COMPENSATION_ACTIVITIES| refundPayment, undoCharge                   | 30 s    | 6 hours              |
-// | BOOKKEEPING_ACTIVITIES         | recordTransition a request waits on         | 10 s    | 8 attempts or 20 s   |
-// | CLOSING_BOOKKEEPING_ACTIVITIES | recordTransition of an outcome              | 10 s    | 30 min               |
-// | EVENT_BOOKINGS_ACTIVITIES      | bookingsOfEvent                             | 30 s    | 30 min               |
-// | PING_ACTIVITIES                | ping                                        | 10 s    | 5 attempts or 1 min  |
+// | options                        | activities                                  | attempt | heartbeat | gives up after       |
+// |--------------------------------|---------------------------------------------|---------|-----------|----------------------|
+// | SEAT_ACTIVITIES                | holdSeats, confirmSeats                     | 10 s    |           | 8 attempts or 20 s   |
+// | HOLD_EXTENSION_ACTIVITIES      | extendHold                                  | 5 s     |           | 8 attempts or 10 s   |
+// | SEAT_COMPENSATION_ACTIVITIES   | releaseSeats, returnSeats                   | 10 s    |           | 6 hours              |
+// | PAYMENT_ACTIVITIES             | chargePayment                               | 15 s    | 5 s       | 5 attempts or 2 min  |
+// | PAYMENT_COMPENSATION_ACTIVITIES| refundPayment, undoCharge                   | 15 s    | 5 s       | 6 hours              |
+// | BOOKKEEPING_ACTIVITIES         | recordTransition a request waits on         | 10 s    |           | 8 attempts or 20 s   |
+// | CLOSING_BOOKKEEPING_ACTIVITIES | recordTransition of an outcome              | 10 s    |           | 30 min               |
+// | EVENT_BOOKINGS_ACTIVITIES      | bookingsOfEvent                             | 30 s    |           | 30 min               |
+// | PING_ACTIVITIES                | ping                                        | 10 s    |           | 5 attempts or 1 min  |
+//
+// An activity with a heartbeat says it is alive every second while it waits on someone else (the card network): a
+// worker that dies mid-call is noticed when the heartbeat stops, and the call is asked again on another worker.
 import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
 import { TASK_QUEUES } from './task-queues.ts';
 
@@ -44,21 +48,40 @@ export const SEAT_COMPENSATION_ACTIVITIES: ActivityOptions = {
 };
 
 /**
- * Charges (the payments service). Longer than the gateway timeout per attempt; a retry asks the gateway again with
- * the same key, so it never charges twice. After 2 minutes the customer has long stopped waiting: the saga undoes
- * whatever the charge did (voided or refunded) and the booking stays HELD, payable again.
+ * Keeping a hold's seats while its charge is in flight (the events service). Quick, and given up soon: the charge
+ * does not wait long on it, and a hold that could not be extended simply keeps its original expiry.
  */
-export const PAYMENT_ACTIVITIES: ActivityOptions = {
-  taskQueue: TASK_QUEUES.payments,
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '2 minutes',
-  retry: { ...PATIENTLY, maximumAttempts: 5 },
+export const HOLD_EXTENSION_ACTIVITIES: ActivityOptions = {
+  taskQueue: TASK_QUEUES.events,
+  startToCloseTimeout: '5 seconds',
+  scheduleToCloseTimeout: '10 seconds',
+  retry: SOON,
 };
 
-/** Refunds and undoing an abandoned charge: compensation for money taken, asked again for 6 hours. */
+/**
+ * Charges (the payments service). An attempt may take the card network's own timeout (PAYMENT_GATEWAY_TIMEOUT_MS,
+ * 10 s) and the payment's bookkeeping; it heartbeats meanwhile, so a payments worker that dies mid-charge is noticed
+ * within 5 s, not at the end of the attempt. A retry asks the gateway again with the same key, so it never charges
+ * twice. After 2 minutes the customer has long stopped waiting: the saga undoes whatever the charge did (voided or
+ * refunded) and the booking stays HELD, payable again. The whole budget is in milliseconds: the saga keeps the seats
+ * held that long while the charge is in flight (booking-payment.ts).
+ */
+export const PAYMENT_ACTIVITIES = {
+  taskQueue: TASK_QUEUES.payments,
+  startToCloseTimeout: '15 seconds',
+  heartbeatTimeout: '5 seconds',
+  scheduleToCloseTimeout: 2 * 60_000,
+  retry: { ...PATIENTLY, maximumAttempts: 5 },
+} satisfies ActivityOptions;
+
+/**
+ * Refunds and undoing an abandoned charge: compensation for money taken, asked again for 6 hours. Each attempt waits
+ * on the card network as a charge does, and heartbeats as a charge does.
+ */
 export const PAYMENT_COMPENSATION_ACTIVITIES: ActivityOptions = {
   taskQueue: TASK_QUEUES.payments,
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '15 seconds',
+  heartbeatTimeout: '5 seconds',
   scheduleToCloseTimeout: '6 hours',
   retry: FOR_HOURS,
 };

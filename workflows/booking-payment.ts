@@ -1,13 +1,13 @@
 // The booking saga's paying steps: charge, then confirm. A declined card, or a charge that gave up and was undone,
 // leaves the booking HELD and payable again; a capture whose seats cannot be sold (or whose confirmation cannot be
 // written) is refunded. Every payment is answered, so no pay request waits on a saga that cannot go on.
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, log, patched, proxyActivities, upsertMemo } from '@temporalio/workflow';
 import type { EventsActivities } from '../activities/events.activities.ts';
 import type { PaymentsActivities } from '../activities/payments.activities.ts';
 import type { DomainErrorKind } from '../common/errors/domain-error.ts';
 import type { HoldResult } from '../domain/events/seats.ts';
-import { PAYMENT_ACTIVITIES, SEAT_ACTIVITIES } from './activity-options.ts';
-import { failBooking, refundCapture, undoCharge, type RefundReason } from './booking-compensation.ts';
+import { HOLD_EXTENSION_ACTIVITIES, PAYMENT_ACTIVITIES, SEAT_ACTIVITIES } from './activity-options.ts';
+import { failBooking, refundCapture, releaseHold, undoCharge, type RefundReason } from './booking-compensation.ts';
 import { record, revert } from './booking-record.ts';
 import { viewOf, type BookingState, type PaymentRequest } from './booking-state.ts';
 import type { PayAnswer } from './booking-types.ts';
@@ -16,6 +16,16 @@ import { SAGA_FAILURES } from './saga-failures.ts';
 
 const events = proxyActivities<EventsActivities>(SEAT_ACTIVITIES);
 const payments = proxyActivities<PaymentsActivities>(PAYMENT_ACTIVITIES);
+const holds = proxyActivities<EventsActivities>(HOLD_EXTENSION_ACTIVITIES);
+
+/** The patch that keeps the seats while charging: a saga whose history was written without it replays without it. */
+const HOLD_KEPT_WHILE_CHARGING = 'hold-kept-while-charging';
+/** The patch that charges nothing once the seats are known lost before the charge (earlier, it charged and refunded). */
+const NOTHING_CHARGED_FOR_LOST_SEATS = 'nothing-charged-for-lost-seats';
+/** The charge's whole budget: every attempt and the waits between them. */
+const CHARGE_BUDGET_MS = PAYMENT_ACTIVITIES.scheduleToCloseTimeout;
+/** Beyond the charge's whole budget: the extension's own attempts and the confirmation after the charge's last one. */
+const EXTENSION_MARGIN_MS = 30_000;
 
 function answerPayment(b: BookingState, request: PaymentRequest, answer: PayAnswer): void {
   b.payAnswers.set(request.n, answer);
@@ -38,6 +48,13 @@ export async function charge(b: BookingState, hold: HoldResult, request: Payment
     refusePayment(b, request, SAGA_FAILURES.paymentNotRecorded, 'unavailable', message);
     return 'held';
   }
+  if (
+    patched(HOLD_KEPT_WHILE_CHARGING) &&
+    (await keepSeatsWhileCharging(b, request)) === 'lost' &&
+    patched(NOTHING_CHARGED_FOR_LOST_SEATS)
+  ) {
+    return seatsLostBeforeCharge(b, request);
+  }
   try {
     const charged = await payments.chargePayment({
       bookingId: input.bookingId,
@@ -54,6 +71,53 @@ export async function charge(b: BookingState, hold: HoldResult, request: Payment
   } catch (err) {
     return chargeFailed(b, request, refusalBehind(err));
   }
+}
+
+/**
+ * Keeps the seats for as long as the charge may take, so a charge that completes late (asked again after a payments
+ * worker died mid-call) still finds them: the hold's expiry in the events service moves to the end of the charge's
+ * whole budget, never backward, bounded by it, and the activity's input and answer (and the memo's `seatsHeldUntil`)
+ * record it. The booking's own payment deadline does not move: `expiresAt` in its view stays the instant it must be
+ * paid by, the saga's timer still ends it then if no payment completes (a declined card leaves it HELD until then),
+ * and that expiry releases the seats explicitly, extended or not. A hold whose seats another hold has claimed since
+ * it lapsed (`lost`) is not charged at all. One that cannot be extended for another reason (the events service away)
+ * keeps its original expiry: the charge goes on, and a capture whose seats were lost meanwhile is refunded. A hold
+ * that already lasts beyond the budget (the usual ten-minute hold) is left as it is.
+ */
+async function keepSeatsWhileCharging(b: BookingState, request: PaymentRequest): Promise<'kept' | 'lost' | 'unknown'> {
+  const until = new Date(Date.now() + CHARGE_BUDGET_MS + EXTENSION_MARGIN_MS).toISOString();
+  // A hold that outlasts the charge's whole budget already keeps its seats: no call is made for it.
+  if (b.hold && Date.parse(b.hold.expiresAt) >= Date.parse(until)) return 'kept';
+  try {
+    const kept = await holds.extendHold({ holdId: b.input.bookingId, until });
+    upsertMemo({ seatsHeldUntil: kept.expiresAt });
+    return 'kept';
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const code = refusalBehind(err)?.code;
+    if (code === 'SEATS_NO_LONGER_HELD') return 'lost';
+    log.warn('the hold could not be kept for the charge; its seats keep their original expiry', {
+      bookingId: b.input.bookingId,
+      payment: request.n,
+      until,
+      code,
+    });
+    return 'unknown';
+  }
+}
+
+/**
+ * The seats went to someone else before the charge (the hold lapsed as the payment arrived, and another customer
+ * claimed them): nothing is charged, the booking ends EXPIRED, and the payment is told so rather than charged and
+ * refunded.
+ */
+async function seatsLostBeforeCharge(b: BookingState, request: PaymentRequest): Promise<Charged> {
+  const code = 'SEATS_NO_LONGER_HELD';
+  b.failureCode = code;
+  await releaseHold(b, 'EXPIRED', 'system', `payment ${request.n}: the hold had lapsed and its seats were taken; nothing was charged`);
+  const message = 'The hold expired and its seats went to another customer before the payment started; nothing was charged.';
+  refusePayment(b, request, code, 'conflict', message);
+  return 'ended';
 }
 
 /**

@@ -284,6 +284,41 @@ export async function releaseSeats(em: EntityManager, holdId: string): Promise<{
   });
 }
 
+export interface HoldExtension {
+  holdId: string;
+  /** The hold's seats, every one still its own and now held until `expiresAt`. */
+  seats: number;
+  /** When the hold's seats lapse now: `until`, or later if they were already held longer. */
+  expiresAt: string;
+}
+
+/**
+ * Keeps a hold's seats while its payment is in flight: their expiry (and the hold's) moves forward to `until`, never
+ * backward. Only a hold that still owns every one of its seats is extended. A hold that lapsed a moment ago (its
+ * payment was asked for in time, and reached here just after) still owns seats nobody has claimed since: those are
+ * kept for it, as no other customer was promised them. A released, confirmed or partly lost hold (a seat claimed by
+ * another hold, or freed) is not revived: SEATS_NO_LONGER_HELD, and nothing changes. The seats stay held, so nothing
+ * is announced.
+ */
+export async function extendHold(em: EntityManager, holdId: string, until: Date): Promise<HoldExtension> {
+  return em.transactional(async (tx) => {
+    const hold = await lockHold(tx, holdId);
+    if (!hold?.result || hold.status !== 'held') throw noLongerHeld(holdId);
+    const rows = await tx.execute<{ seat_id: string }[]>(
+      `update seat_inventory set expires_at = greatest(expires_at, ?), version = version + 1, updated_at = now()
+       where hold_id = ? and status = 'held' returning seat_id`,
+      [until, holdId],
+    );
+    // A claim of a lapsed seat rewrites its hold_id under the row lock, so a seat counted here is still this hold's.
+    if (rows.length !== hold.seat_count) throw noLongerHeld(holdId); // rolls the partial extension back
+    const [extended] = await tx.execute<{ expires_at: Date }[]>(
+      `update seat_hold set expires_at = greatest(expires_at, ?), updated_at = now() where id = ? returning expires_at`,
+      [until, holdId],
+    );
+    return { holdId, seats: rows.length, expiresAt: new Date(extended!.expires_at).toISOString() };
+  });
+}
+
 /** Turns a hold into a sale, only while every seat is still this hold's and the hold has not expired. */
 export async function confirmSeats(em: EntityManager, holdId: string): Promise<HoldResult> {
   return em.transactional(async (tx) => {

@@ -1,8 +1,10 @@
 // The events service's activities in memory, typed by the real factory: seats, holds and their expiry.
 import { randomUUID } from 'node:crypto';
+import { asActivity } from '../../activities/domain-failure.ts';
 import type { EventsActivities, HoldSeatsInput } from '../../activities/events.activities.ts';
 import type { HeldSeat, HoldResult } from '../../domain/events/seats.ts';
 import { refuse, type CallLog } from './stub-calls.ts';
+import { invalidMessageFormat } from './stub-failures.ts';
 
 /** What each seat costs in these stubs. */
 export const SEAT_PRICE_MINOR = 5_000;
@@ -12,6 +14,8 @@ interface StubHold {
   state: 'held' | 'released' | 'confirmed' | 'returned';
   /** The seats went to someone else while held (an admin release, say): confirming fails before expiry too. */
   lost: boolean;
+  /** When the seats lapse (ms since the epoch): the hold's `expiresAt`, or later once extended for a charge. */
+  heldUntil: number;
 }
 
 function seatsFor(input: HoldSeatsInput): HeldSeat[] {
@@ -23,6 +27,8 @@ function seatsFor(input: HoldSeatsInput): HeldSeat[] {
 export function createStubEvents(calls: CallLog) {
   const holds = new Map<string, StubHold>();
   const taken = new Set<string>();
+  /** Holds whose extension fails for good, as a database refusing the statement would. */
+  const unextendable = new Set<string>();
   const activities: EventsActivities = {
     async holdSeats(input) {
       calls.add({ activity: 'holdSeats', key: input.holdId, args: [input] });
@@ -42,8 +48,20 @@ export function createStubEvents(calls: CallLog) {
         totalMinor: seats.reduce((sum, s) => sum + s.priceMinor, 0),
         currency: 'EUR',
       };
-      holds.set(input.holdId, { result, state: 'held', lost: false });
+      holds.set(input.holdId, { result, state: 'held', lost: false, heldUntil: Date.parse(input.until) });
       return result;
+    },
+    async extendHold(input) {
+      calls.add({ activity: 'extendHold', key: input.holdId, args: [input] });
+      if (unextendable.has(input.holdId)) return asActivity(() => Promise.reject(invalidMessageFormat()));
+      const hold = holds.get(input.holdId);
+      // A lapsed hold keeps seats nobody claimed since, as the events service keeps them; a lost one is not revived.
+      if (hold?.state !== 'held' || hold.lost) {
+        return refuse('conflict', 'SEATS_NO_LONGER_HELD', `Hold ${input.holdId} no longer owns its seats.`);
+      }
+      // Forward only, as the events service moves it.
+      hold.heldUntil = Math.max(hold.heldUntil, Date.parse(input.until));
+      return { holdId: input.holdId, seats: hold.result.seats.length, expiresAt: new Date(hold.heldUntil).toISOString() };
     },
     releaseSeats(holdId) {
       calls.add({ activity: 'releaseSeats', key: holdId, args: [holdId] });
@@ -57,7 +75,7 @@ export function createStubEvents(calls: CallLog) {
       calls.add({ activity: 'confirmSeats', key: holdId, args: [holdId] });
       const hold = holds.get(holdId);
       if (hold?.state === 'confirmed') return hold.result;
-      if (hold?.state !== 'held' || hold.lost || Date.now() >= Date.parse(hold.result.expiresAt)) {
+      if (hold?.state !== 'held' || hold.lost || Date.now() >= hold.heldUntil) {
         return refuse('conflict', 'SEATS_NO_LONGER_HELD', `Hold ${holdId} no longer owns its seats.`);
       }
       hold.state = 'confirmed';
@@ -81,9 +99,15 @@ export function createStubEvents(calls: CallLog) {
     lose: (holdId: string) => {
       holds.get(holdId)!.lost = true;
     },
+    /** The hold cannot be extended (its database refuses the statement): its seats keep their original expiry. */
+    keepExpiry: (holdId: string) => {
+      unextendable.add(holdId);
+    },
+    /** When the hold's seats lapse now (ms since the epoch), extended or not. */
+    heldUntil: (holdId: string) => holds.get(holdId)?.heldUntil,
     /** A booking confirmed earlier: its hold is a sale. */
     sold: (result: HoldResult) => {
-      holds.set(result.holdId, { result, state: 'confirmed', lost: false });
+      holds.set(result.holdId, { result, state: 'confirmed', lost: false, heldUntil: Date.parse(result.expiresAt) });
       for (const seat of result.seats) taken.add(seat.seatId);
     },
   };
