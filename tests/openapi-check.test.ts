@@ -87,7 +87,7 @@ describe('the OpenAPI answer checker', () => {
   });
 
   it('reports a status the operation does not declare', () => {
-    expect(mismatch(answer({ status: 418 }))).toMatch(/answered 418 .*status 418 is not declared \(declared: 200, 404, 422, 500\)/);
+    expect(mismatch(answer({ status: 418 }))).toMatch(/answered 418 .*status 418 is not declared \(declared: 200, 404, 422, 500, 503\)/);
   });
 
   it('reports a content type the status does not declare', () => {

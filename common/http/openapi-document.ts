@@ -53,6 +53,9 @@ const SHARED = {
   ),
   notFound: problemAnswerOf('Nothing with this id (…_NOT_FOUND)'),
   internal: problemAnswerOf('A failure on our side (INTERNAL_ERROR, with the traceId of the failed request)'),
+  unavailable: problemAnswerOf(
+    'The service cannot reach its database right now (TEMPORARILY_UNAVAILABLE, with Retry-After); retry shortly',
+  ),
 };
 
 export function operationsOf(doc: OpenApiDocument): { path: string; method: string; operation: Operation }[] {
@@ -100,6 +103,7 @@ function sharedAnswers(method: string, operation: Operation): Record<string, Ans
   const bearer = bearerOf(operation);
   if (bearer) answers[401] = bearer === 'optional' ? SHARED.optionalToken : SHARED.token;
   answers[500] = SHARED.internal;
+  answers[503] = SHARED.unavailable;
   return answers;
 }
 
@@ -113,7 +117,12 @@ export function withAnswers(declared: Record<string, Answer>, added: Record<stri
 export function completeServiceDocument(doc: OpenApiDocument): OpenApiDocument {
   for (const { path, method, operation } of operationsOf(doc)) {
     operation.operationId ??= operationIdOf(method, path);
-    operation.responses = withAnswers(operation.responses ?? {}, sharedAnswers(method, operation));
+    const declared = operation.responses ?? {};
+    // A route's own 503 (a saga or a session that could not answer) names the database outage too.
+    const unavailable = declared[503] && {
+      503: { ...declared[503], description: `${declared[503].description}; or: ${SHARED.unavailable.description}` },
+    };
+    operation.responses = withAnswers({ ...declared, ...unavailable }, sharedAnswers(method, operation));
   }
   return doc;
 }

@@ -3,6 +3,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { databaseUnavailable } from '../db/unavailable.ts';
 import { DomainError, type DomainErrorKind } from '../errors/domain-error.ts';
 import type { Logger } from '../logger.ts';
 import { mountDocs } from './docs.ts';
@@ -64,6 +65,9 @@ const readyRoute = createRoute({
 });
 
 /** What each kind of domain refusal answers over HTTP: the one place a kind becomes a status. */
+/** What a 503 for a database away suggests: PostgreSQL restarts in seconds. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 const STATUS_OF_KIND: Record<DomainErrorKind, ContentfulStatusCode> = {
   invalid: 422,
   unauthorized: 401,
@@ -136,6 +140,18 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       return problemResponse(c, err.status, httpExceptionCode(err), err.status === 415 ? unsupportedMediaType(c) : err.message);
     }
     recordFailure(err);
+    if (databaseUnavailable(err)) {
+      // A database restarting or away: the request was fine, and a retry in a moment (with its Idempotency-Key) is safe.
+      logger.warn({ err, requestId: c.get('requestId'), path: c.req.path }, 'database unavailable');
+      const res = problemResponse(
+        c,
+        503,
+        'TEMPORARILY_UNAVAILABLE',
+        'This service cannot reach its database right now; try again shortly.',
+      );
+      res.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return res;
+    }
     logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
     return problemResponse(c, 500, 'INTERNAL_ERROR', 'Something went wrong on our side.');
   });
