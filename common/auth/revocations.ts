@@ -11,6 +11,11 @@ import { RevocationsSchema } from './session-status.ts';
 /** Revoked session ids, each kept until no access token of that session can still be valid. */
 export class RevokedSessions {
   readonly #until = new Map<string, number>();
+  /**
+   * True while this set is known complete: loaded from the users service since the feed last (re)subscribed, and the
+   * subscription still open. Only then may a session it does not name be taken as open without asking the users service.
+   */
+  current = false;
 
   add(sessionId: string, tokensValidUntil: Date): void {
     const until = tokensValidUntil.getTime();
@@ -59,6 +64,8 @@ export function subscribeRevocations(options: {
   revoked: RevokedSessions;
   logger: Logger;
   onSubscribed: () => void;
+  /** The subscription's channel closed (the broker went away): revocations may be missed until the next catch-up. */
+  onLost?: () => void;
 }): (model: ChannelModel) => Promise<void> {
   const { revoked, logger } = options;
   const revocation = on(sessionRevokedV1, (sessions: RevokedSessions, { data }) => {
@@ -66,6 +73,7 @@ export function subscribeRevocations(options: {
   });
   return async (model) => {
     const channel = await model.createChannel();
+    channel.on('close', () => options.onLost?.());
     await channel.prefetch(200);
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
     await channel.bindQueue(queue, options.exchange, revocation.contract.routingKey);
@@ -112,6 +120,7 @@ export function followRevocations(options: { urls: string[]; secret: string; exc
     fetchRevocations({ urls: options.urls, secret: options.secret, revoked }).then(
       (count) => {
         logger.info({ count }, 'revoked sessions loaded from the users service');
+        revoked.current = true;
         markLoaded();
       },
       (err: unknown) => {
@@ -125,7 +134,13 @@ export function followRevocations(options: { urls: string[]; secret: string; exc
 
   return {
     revoked,
-    onConnect: subscribeRevocations({ exchange: options.exchange, revoked, logger, onSubscribed: () => sync() }),
+    onConnect: subscribeRevocations({
+      exchange: options.exchange,
+      revoked,
+      logger,
+      onSubscribed: () => sync(),
+      onLost: () => (revoked.current = false),
+    }),
     loaded: (timeoutMs) =>
       Promise.race([firstLoad.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]),
     stop() {

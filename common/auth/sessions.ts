@@ -1,5 +1,8 @@
 // Money routes outside the users service ask it whether the caller's session is still open: a token stays valid
-// until it expires, but a logout or revocation must stop a payment or a refund at once.
+// until it expires, but a logout or revocation must stop a payment or a refund at once. While no users instance
+// answers, the revocation feed may vouch instead: a session it does not name, while it is complete (loaded since its
+// last subscription, and subscribed), is open unless revoked in the moment before the users service went away (its
+// revocation reaches the feed once it is back). Without the feed's word the answer is 503 with Retry-After.
 import { GATEWAY_PROOF_HEADER } from '../http/client-address.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { createServiceClient, UpstreamUnavailable } from '../http/service-client.ts';
@@ -17,6 +20,8 @@ export function remoteSessionCheck(options: {
   logger: Logger;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Whether the revocation feed vouches for a session while the users service cannot be asked. */
+  vouch?: (sessionId: string) => boolean;
 }): SessionCheck {
   const users = createServiceClient({
     service: 'users',
@@ -35,8 +40,11 @@ export function remoteSessionCheck(options: {
       });
     } catch (err) {
       if (!(err instanceof UpstreamUnavailable)) throw err;
+      if (options.vouch?.(sessionId)) return;
       // Fail closed: no money moves on a session nobody could vouch for.
-      throw new HttpProblem(503, 'AUTH_UNAVAILABLE', 'Your session cannot be confirmed right now; try again shortly.');
+      throw new HttpProblem(503, 'AUTH_UNAVAILABLE', 'Your session cannot be confirmed right now; try again shortly.', undefined, {
+        'retry-after': '2',
+      });
     }
     if (!status.open) throw sessionEnded();
   };
