@@ -24,21 +24,20 @@ async function countSale(em: EntityManager, { data: b }: EnvelopeOf<typeof booki
 }
 
 async function uncountSale(em: EntityManager, { data: b }: EnvelopeOf<typeof bookingCancelledV1>): Promise<void> {
-  // Only a booking that was counted as sold is taken off again (a hold cancelled before payment never was).
-  const uncounted = await em.execute<{ seats: number; amount_minor: number }[]>(
-    `update sales_booking set cancelled = true where booking_id = ? and not cancelled returning seats, amount_minor`,
-    [b.bookingId],
+  // One statement whichever fact comes first: a counted sale is marked cancelled (and taken off below); a sale not
+  // counted yet (cancelled before its confirmation arrived, or never confirmed) gets a marker that keeps a late
+  // confirmation from counting. A confirmation being counted at this very moment is waited for by the unique key, so
+  // the two facts applied together cannot both miss each other.
+  const [uncounted] = await em.execute<{ seats: number; amount_minor: number }[]>(
+    `insert into sales_booking (booking_id, event_id, seats, amount_minor, cancelled) values (?, ?, 0, 0, true)
+     on conflict (booking_id) do update set cancelled = true where not sales_booking.cancelled
+     returning seats, amount_minor`,
+    [b.bookingId, b.eventId],
   );
-  if (uncounted.length === 0) {
-    // Cancelled before its confirmation arrived (or never confirmed): a marker keeps a late confirmation from counting.
-    await em.execute(
-      `insert into sales_booking (booking_id, event_id, seats, amount_minor, cancelled) values (?, ?, 0, 0, true) on conflict do nothing`,
-      [b.bookingId, b.eventId],
-    );
-    return;
-  }
+  // Nothing returned: already cancelled (a repeat). A marker (0 seats): nothing was counted, so nothing comes off.
+  if (!uncounted || uncounted.seats === 0) return;
   await em.execute(
     `update event_sales set sold_seats = sold_seats - ?, revenue_minor = revenue_minor - ?, updated_at = now() where event_id = ?`,
-    [uncounted[0]!.seats, uncounted[0]!.amount_minor, b.eventId],
+    [uncounted.seats, uncounted.amount_minor, b.eventId],
   );
 }
