@@ -18,6 +18,9 @@ export interface Subscription {
   handlers: FactHandler<EntityManager>[];
 }
 
+/** Redeliveries of a failing message before the broker dead-letters it (its handler runs once more than this). */
+export const DEFAULT_DELIVERY_LIMIT = 5;
+
 export interface ConsumerOptions {
   service: string;
   exchange: string;
@@ -48,7 +51,7 @@ export function consumerSetup(options: ConsumerOptions): (model: ChannelModel) =
         durable: true,
         arguments: {
           'x-queue-type': 'quorum',
-          'x-delivery-limit': options.deliveryLimit ?? 5,
+          'x-delivery-limit': options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
           'x-dead-letter-exchange': dlx,
           'x-dead-letter-routing-key': queue,
         },
@@ -118,7 +121,7 @@ async function deliver(
     metrics?.consumed.inc({ queue });
   } catch (err) {
     const attempt = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
-    if (attempt > (options.deliveryLimit ?? 5)) metrics?.deadLettered.inc({ queue });
+    if (attempt > (options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT)) metrics?.deadLettered.inc({ queue });
     recordFailure(err);
     logger.warn({ err, queue, messageId: envelope.id, type: envelope.type, attempt }, 'message handler failed; it will be retried');
     // Back to the queue; past the delivery limit the broker dead-letters it.
