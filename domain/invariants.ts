@@ -1,9 +1,10 @@
 // The invariants every saga test and benchmark checks (DESIGN §8), read from the events, bookings and payments
-// databases and the test gateway's ledger. An empty list means they hold.
+// databases and the test gateway's ledger; I-propagation also reads every subscriber's inbox. An empty list means
+// they hold.
 import type { Orm } from '../common/db/orm.ts';
 
 export interface Violation {
-  invariant: 'I-seat' | 'I-money' | 'I-terminal';
+  invariant: 'I-seat' | 'I-money' | 'I-terminal' | 'I-propagation';
   detail: string;
 }
 
@@ -190,4 +191,99 @@ function terminalViolations(bookings: BookingFacts[]): Violation[] {
   return bookings
     .filter((b) => !TERMINAL.includes(b.status))
     .map((booking): Violation => ({ invariant: 'I-terminal', detail: `booking ${booking.id} is still ${booking.status}` }));
+}
+
+/** A consuming service's inbox and the routing keys of the facts it subscribes to. */
+export interface Subscriber {
+  /** The inbox's consumer name, "<service>.<purpose>". */
+  consumer: string;
+  /** The database that holds that inbox. */
+  inbox: Orm;
+  routingKeys: string[];
+}
+
+/**
+ * I-propagation: every fact the producers' outboxes hold (written since `since`) is in the inbox of every subscriber
+ * to its routing key exactly once, the events service's sales projection counts each confirmed booking of these
+ * events once, and no customer is told the same thing twice. Run it once the outboxes have drained and the consumers caught up.
+ */
+export async function checkPropagation(
+  producers: Orm[],
+  subscribers: Subscriber[],
+  scope: { eventIds: string[]; since: Date; bookings: Orm; events: Orm; users: Orm },
+): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  const facts = (
+    await Promise.all(
+      producers.map((orm) =>
+        orm.em
+          .fork()
+          .execute<{ id: string; routing_key: string }[]>('select id, routing_key from outbox_message where created_at >= ?', [
+            scope.since,
+          ]),
+      ),
+    )
+  ).flat();
+  for (const subscriber of subscribers) {
+    const wanted = facts.filter((f) => subscriber.routingKeys.includes(f.routing_key));
+    if (wanted.length === 0) continue;
+    const rows = await subscriber.inbox.em
+      .fork()
+      .execute<{ message_id: string; n: string }[]>(
+        'select message_id, count(*) as n from inbox_message where consumer = ? and message_id in (?) group by 1',
+        [subscriber.consumer, wanted.map((f) => f.id)],
+      );
+    const counts = new Map(rows.map((r) => [r.message_id, Number(r.n)]));
+    for (const fact of wanted) {
+      const n = counts.get(fact.id) ?? 0;
+      if (n !== 1) {
+        violations.push({
+          invariant: 'I-propagation',
+          detail: `${fact.routing_key} ${fact.id} is in ${subscriber.consumer}'s inbox ${n} times`,
+        });
+      }
+    }
+  }
+  return [...violations, ...(await salesDisagreements(scope)), ...(await notificationDuplicates(scope))];
+}
+
+/** Each fact tells its customer once: no two notifications alike about one booking of these events. */
+async function notificationDuplicates(scope: { eventIds: string[]; bookings: Orm; users: Orm }): Promise<Violation[]> {
+  if (scope.eventIds.length === 0) return [];
+  const bookings = await scope.bookings.em
+    .fork()
+    .execute<{ id: string }[]>('select id from booking where event_id in (?)', [scope.eventIds]);
+  if (bookings.length === 0) return [];
+  const twice = await scope.users.em.fork().execute<{ booking_id: string; kind: string; n: string }[]>(
+    `select data->>'bookingId' as booking_id, kind, count(*) as n from user_notification
+      where data->>'bookingId' in (?) group by user_id, data->>'bookingId', kind, title, body having count(*) > 1`,
+    [bookings.map((b) => b.id)],
+  );
+  return twice.map((row): Violation => ({
+    invariant: 'I-propagation',
+    detail: `booking ${row.booking_id}: the customer was notified ${row.n} times (${row.kind})`,
+  }));
+}
+
+/** The sales projection applies each confirmation (and cancellation) once: its sold seats are the confirmed bookings' seats. */
+async function salesDisagreements(scope: { eventIds: string[]; bookings: Orm; events: Orm }): Promise<Violation[]> {
+  if (scope.eventIds.length === 0) return [];
+  const confirmed = await scope.bookings.em
+    .fork()
+    .execute<{ event_id: string; seats: string }[]>(
+      `select event_id, coalesce(sum(jsonb_array_length(seats::jsonb)), 0) as seats from booking where status = 'CONFIRMED' and event_id in (?) group by 1`,
+      [scope.eventIds],
+    );
+  const sales = await scope.events.em
+    .fork()
+    .execute<{ event_id: string; sold_seats: number }[]>('select event_id, sold_seats from event_sales where event_id in (?)', [
+      scope.eventIds,
+    ]);
+  return scope.eventIds.flatMap((eventId): Violation[] => {
+    const expected = Number(confirmed.find((r) => r.event_id === eventId)?.seats ?? 0);
+    const counted = Number(sales.find((r) => r.event_id === eventId)?.sold_seats ?? 0);
+    return expected === counted
+      ? []
+      : [{ invariant: 'I-propagation', detail: `event ${eventId}: ${expected} seats confirmed, the sales projection counts ${counted}` }];
+  });
 }
