@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { Transition } from '../activities/bookings.activities.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { holdWithStart, startCancellation } from '../api/bookings/booking-saga-client.ts';
 import { eventCancellationStarter } from '../api/events/event-cancellation.ts';
 import type { BookingInput } from '../workflows/booking-types.ts';
@@ -21,7 +21,7 @@ import {
   seedConfirmedBooking,
   stubBookingInput,
 } from './support/stub-services.ts';
-import { startStubTemporal, type StubTemporal } from './support/stub-temporal.ts';
+import { useStubTemporal } from './support/stub-temporal.ts';
 import { until } from './support/wait.ts';
 
 const HISTORIES = new URL('./histories/', import.meta.url);
@@ -30,19 +30,11 @@ describe('the booking workflows when a step fails for good', { timeout: 15_000 }
   const stubs = createStubServices();
   const failures = createFailures();
   const { calls } = stubs;
-  let temporal: StubTemporal;
-
-  beforeAll(async () => {
-    temporal = await startStubTemporal({
-      events: failures.wrap(stubs.events.activities),
-      payments: failures.wrap(stubs.payments.activities),
-      bookings: failures.wrap(stubs.bookings.activities),
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await temporal?.stop();
-  });
+  const temporal = useStubTemporal(() => ({
+    events: failures.wrap(stubs.events.activities),
+    payments: failures.wrap(stubs.payments.activities),
+    bookings: failures.wrap(stubs.bookings.activities),
+  }));
 
   const newBooking = stubBookingInput;
 

@@ -2,7 +2,7 @@
 // over stub activities: a branch in about a second at most, without PostgreSQL or RabbitMQ. The real-service stories
 // stay in booking-saga.test.ts.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { holdWithStart, startCancellation } from '../api/bookings/booking-saga-client.ts';
 import { eventCancellationStarter } from '../api/events/event-cancellation.ts';
 import type { BookingInput, HoldAnswer } from '../workflows/booking-types.ts';
@@ -16,7 +16,7 @@ import {
   seedConfirmedBooking,
   stubBookingInput,
 } from './support/stub-services.ts';
-import { startStubTemporal, type StubTemporal } from './support/stub-temporal.ts';
+import { useStubTemporal } from './support/stub-temporal.ts';
 import { until } from './support/wait.ts';
 
 // A saga that stops making progress (a workflow task failing over and over) fails its test in seconds, not at the
@@ -24,19 +24,11 @@ import { until } from './support/wait.ts';
 describe('the booking workflows over stub activities', { timeout: 10_000 }, () => {
   const stubs = createStubServices();
   const { calls } = stubs;
-  let temporal: StubTemporal;
-
-  beforeAll(async () => {
-    temporal = await startStubTemporal({
-      events: stubs.events.activities,
-      payments: stubs.payments.activities,
-      bookings: stubs.bookings.activities,
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await temporal?.stop();
-  });
+  const temporal = useStubTemporal(() => ({
+    events: stubs.events.activities,
+    payments: stubs.payments.activities,
+    bookings: stubs.bookings.activities,
+  }));
 
   const newBooking = stubBookingInput;
 

@@ -18,7 +18,7 @@ import { testConfig } from './support/context.ts';
 import { eventOnSale, eventsCtx, type TestEvent } from './support/events.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { createStubServices, stubBookingInput } from './support/stub-services.ts';
-import { startStubTemporal, type StubTemporal } from './support/stub-temporal.ts';
+import { useStubTemporal } from './support/stub-temporal.ts';
 import { newCustomer } from './support/users.ts';
 import { until } from './support/wait.ts';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.ts';
@@ -75,19 +75,11 @@ function activitiesOf(history: History): ActivityRun[] {
 describe('keeping the seats while a charge is in flight, over stub activities', { timeout: 15_000 }, () => {
   const stubs = createStubServices();
   const { calls } = stubs;
-  let temporal: StubTemporal;
-
-  beforeAll(async () => {
-    temporal = await startStubTemporal({
-      events: stubs.events.activities,
-      payments: stubs.payments.activities,
-      bookings: stubs.bookings.activities,
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await temporal?.stop();
-  });
+  const temporal = useStubTemporal(() => ({
+    events: stubs.events.activities,
+    payments: stubs.payments.activities,
+    bookings: stubs.bookings.activities,
+  }));
 
   const saga = (input: BookingInput) => temporal.client.workflow.getHandle<typeof bookingWorkflow>(bookingWorkflowId(input.bookingId));
   const pay = (input: BookingInput, paymentMethod = 'pm_card_visa') =>

@@ -1,6 +1,6 @@
 // The one registry of domain services: every process, the tests' in-process platform and `npm start` read it.
-import type { Config, ServiceName } from '../common/config.ts';
-import type { ServiceOrmSettings } from '../common/db/orm.ts';
+import { SERVICE_NAMES, type Config, type ServiceName } from '../common/config.ts';
+import { openServiceOrm, recreateDatabase, type ServiceOrmSettings } from '../common/db/orm.ts';
 import { queueName, deadLetterQueue } from '../common/messaging/queues.ts';
 import { bookingsService } from './bookings.service.ts';
 import { eventsService } from './events.service.ts';
@@ -30,4 +30,15 @@ export function consumerQueues(config: Pick<Config, 'rabbitmq'>): string[] {
       return [queue, deadLetterQueue(queue)];
     }),
   );
+}
+
+/**
+ * Every service's database dropped, created again and migrated, one service after the other: done once before the
+ * processes start, so two processes of one service never race to migrate.
+ */
+export async function recreateServiceDatabases(config: Pick<Config, 'services' | 'databasePoolMax'>): Promise<void> {
+  for (const service of SERVICE_NAMES) {
+    await recreateDatabase(config.services[service].databaseUrl);
+    await (await openServiceOrm(ormSettings(service, config), { migrate: true })).close();
+  }
 }

@@ -7,7 +7,13 @@ import {
   OpenTelemetryActivityInboundInterceptor,
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
-import { Worker, type ActivityInterceptorsFactory, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import {
+  Worker,
+  bundleWorkflowCode,
+  type ActivityInterceptorsFactory,
+  type NativeConnection,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import type { UntypedActivities } from '@temporalio/common';
 import type { ServiceName } from '../common/config.ts';
 import { SERVICE_ATTRIBUTE, type Tracing } from '../common/observability/tracing.ts';
@@ -22,6 +28,17 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 export const WORKFLOW_INTERCEPTOR_MODULES = [
   createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
 ];
+
+/** The workflows and their interceptors as one bundle, built ahead of the workers that load it (tests, the fault harness). */
+export async function bundleWorkflows(): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    // Only webpack's errors are worth a line: its progress would bury a test run's output.
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
+  return code;
+}
 
 /** Each activity runs in a span continuing its workflow's trace, named with the service and task queue that ran it. */
 function activityInterceptors(service: ServiceName): ActivityInterceptorsFactory[] {

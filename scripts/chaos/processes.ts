@@ -8,16 +8,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { SMTPServer } from 'smtp-server';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig, SERVICE_NAMES, type Config, type ServiceName } from '../../common/config.ts';
-import { openServiceOrm, recreateDatabase, type Orm } from '../../common/db/orm.ts';
+import { openServiceOrm, type Orm } from '../../common/db/orm.ts';
 import { bootstrap } from '../../common/infra/bootstrap.ts';
 import { freePort } from '../../common/infra/ports.ts';
 import { SEARCH_ATTRIBUTES, temporalReachable } from '../../common/infra/temporal-cli.ts';
 import { deadLetterExchange } from '../../common/messaging/queues.ts';
 import { connectTemporal, type Temporal } from '../../common/temporal/temporal.ts';
-import { consumerQueues, ormSettings } from '../../workers/services.ts';
-import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../workers/temporal-worker.ts';
+import { consumerQueues, ormSettings, recreateServiceDatabases } from '../../workers/services.ts';
+import { bundleWorkflows } from '../../workers/temporal-worker.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** How long the harness's mail sink takes to accept a message. */
@@ -169,21 +168,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   say('building the workflow bundle and migrating fresh databases…');
   const bundlePath = join(dataDir, 'workflow-bundle.js');
-  const [bundle] = await Promise.all([
-    bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-    }),
-    (async () => {
-      // Migrated here once, so that two processes of one service never race to migrate.
-      for (const service of SERVICE_NAMES) {
-        await recreateDatabase(config.services[service].databaseUrl);
-        await (await openServiceOrm(ormSettings(service, config), { migrate: true })).close();
-      }
-    })(),
-  ]);
-  writeFileSync(bundlePath, bundle.code);
+  const [bundle] = await Promise.all([bundleWorkflows(), recreateServiceDatabases(config)]);
+  writeFileSync(bundlePath, bundle);
   env.TEMPORAL_WORKFLOW_BUNDLE = bundlePath;
 
   // The Temporal dev server on a database file of its own, so a killed server comes back with its workflows.

@@ -6,17 +6,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { SMTPServer } from 'smtp-server';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { loadConfig, SERVICE_NAMES } from '../../common/config.ts';
-import { openServiceOrm, recreateDatabase } from '../../common/db/orm.ts';
 import { bootstrap } from '../../common/infra/bootstrap.ts';
 import { freePort } from '../../common/infra/ports.ts';
 import { startTemporalDevServer } from '../../common/infra/temporal-cli.ts';
 import { ensureGoTool } from '../../common/infra/go-tools.ts';
 import { STRIPE_MOCK, startStripeMock } from '../../common/infra/stripe-mock.ts';
-import { consumerQueues, ormSettings } from '../../workers/services.ts';
-import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../workers/temporal-worker.ts';
+import { consumerQueues, recreateServiceDatabases } from '../../workers/services.ts';
+import { bundleWorkflows } from '../../workers/temporal-worker.ts';
 import { deadLetterExchange } from '../../common/messaging/queues.ts';
 
 declare module 'vitest' {
@@ -78,20 +76,7 @@ export default async function setup(project: TestProject) {
   const [temporal, stripeMock] = [temporalStart.value, stripeMockStart.value];
   let smtp: SMTPServer | undefined;
   try {
-    const [bundle] = await Promise.all([
-      bundleWorkflowCode({
-        workflowsPath: WORKFLOWS_PATH,
-        workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-        logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-      }),
-      (async () => {
-        for (const service of SERVICE_NAMES) {
-          await recreateDatabase(config.services[service].databaseUrl);
-          const orm = await openServiceOrm(ormSettings(service, config), { migrate: true });
-          await orm.close();
-        }
-      })(),
-    ]);
+    const [bundle] = await Promise.all([bundleWorkflows(), recreateServiceDatabases(config)]);
     testEnv.TEMPORAL_ADDRESS = temporal.address;
     // Every email any service sends lands as a file in mailDir, whichever test process sent it.
     const mailDir = join(testEnv.DATA_DIR!, `mail-${process.pid}`);
@@ -117,7 +102,7 @@ export default async function setup(project: TestProject) {
     testEnv.STRIPE_API_URL = stripeMock.url;
     mkdirSync(testEnv.DATA_DIR!, { recursive: true });
     const workflowBundlePath = join(testEnv.DATA_DIR!, 'workflow-bundle.js');
-    writeFileSync(workflowBundlePath, bundle.code);
+    writeFileSync(workflowBundlePath, bundle);
     project.provide('testEnv', testEnv);
     project.provide('workflowBundlePath', workflowBundlePath);
     project.provide('stripeMockUrl', stripeMock.url);

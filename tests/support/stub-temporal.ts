@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll } from 'vitest';
 import type { BookingsActivities } from '../../activities/bookings.activities.ts';
 import type { EventsActivities } from '../../activities/events.activities.ts';
 import type { PaymentsActivities } from '../../activities/payments.activities.ts';
@@ -85,6 +86,25 @@ export async function startStubTemporal(activities: StubActivitySets): Promise<S
       await Promise.all(runs);
       await native.close();
       await connection.close();
+    },
+  };
+}
+
+/**
+ * A stub Temporal for one describe block: started before its tests (with the activities `activities()` gives then),
+ * stopped after them. Its client is read through the returned object once the block has started.
+ */
+export function useStubTemporal(activities: () => StubActivitySets): { readonly client: Client } {
+  let temporal: StubTemporal | undefined;
+  beforeAll(async () => {
+    temporal = await startStubTemporal(activities());
+  }, 60_000);
+  afterAll(async () => {
+    await temporal?.stop();
+  });
+  return {
+    get client() {
+      return temporal!.client;
     },
   };
 }
