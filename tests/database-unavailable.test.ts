@@ -2,13 +2,12 @@
 // answers 503 TEMPORARILY_UNAVAILABLE with Retry-After, never 500, and errors that are not an outage stay 500.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServiceOrm, type Orm } from '../common/db/orm.ts';
 import { databaseUnavailable } from '../common/db/unavailable.ts';
-import { createServiceApp } from '../common/http/service-app.ts';
 import { ormSettings } from '../workers/services.ts';
 import { testConfig } from './support/context.ts';
+import { appThrowing } from './support/problems.ts';
 import { until } from './support/wait.ts';
 
 /** The error a real statement fails with; the test fails if it succeeds. */
@@ -23,17 +22,7 @@ async function failureOf(run: () => Promise<unknown>): Promise<unknown> {
 
 /** The service app's answer to a route that fails with `err`. */
 async function answerTo(err: unknown) {
-  const app = createServiceApp({
-    name: 'probe',
-    description: 'probe',
-    logger: pino({ level: 'silent' }),
-    readiness: [],
-    readyTimeoutMs: 100,
-  });
-  app.get('/probe', () => {
-    throw err;
-  });
-  const res = await app.request('/probe');
+  const res = await appThrowing(err).request('/probe');
   const body = (await res.json()) as { code: string };
   return { status: res.status, code: body.code, retryAfter: res.headers.get('retry-after') };
 }
@@ -73,6 +62,10 @@ describe('a database that is away', () => {
     expect(await answerTo(ended)).toMatchObject({ status: 503, code: 'TEMPORARILY_UNAVAILABLE' });
     // The pool replaces the dead connection: the next statement runs.
     expect(await orm.em.fork().execute('select 1 as one')).toEqual([{ one: 1 }]);
+  });
+
+  it('reads a broken pipe to the database as an outage, though its code looks like a SQLSTATE', () => {
+    expect(databaseUnavailable(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBe(true);
   });
 
   it('keeps 500 for errors that are not an outage: a refused statement, another service away, a plain bug', async () => {

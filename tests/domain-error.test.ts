@@ -1,29 +1,13 @@
 // A domain error is mapped once per adapter: to problem+json by the service app (the same bytes an HTTP problem of that
 // status gives), and to an activity failure typed by its code that a workflow and a route read back. No services needed.
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { activityFailureOf, asActivity } from '../activities/domain-failure.ts';
 import { domainErrorOf } from '../api/bookings/booking-saga-client.ts';
 import { DOMAIN_ERROR_KINDS, DomainError, type DomainErrorKind } from '../common/errors/domain-error.ts';
 import { HttpProblem } from '../common/http/problem.ts';
-import { createServiceApp } from '../common/http/service-app.ts';
 import { domainFailureOf, failureDetailsOf, refusal } from '../workflows/domain-failures.ts';
-
-/** An app whose one route throws what it is given, answered by the service app's own error handler. */
-function appThrowing(err: Error) {
-  const app = createServiceApp({
-    name: 'probe',
-    description: 'probe',
-    logger: pino({ level: 'silent' }),
-    readiness: [],
-    readyTimeoutMs: 100,
-  });
-  app.get('/probe', () => {
-    throw err;
-  });
-  return app;
-}
+import { appThrowing } from './support/problems.ts';
 
 async function answer(err: Error) {
   const res = await appThrowing(err).request('/probe');

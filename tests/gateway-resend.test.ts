@@ -132,6 +132,21 @@ describe('gateway resending a request to another instance', () => {
     expect(second.seen).toEqual([{ method: 'POST', url: '/bookings/b-1/pay', body: first.seen[0]?.body, idempotencyKey: 'pay-key-1' }]);
   });
 
+  it('does not send a keyed POST on to another instance when its route ignores the key (a repeat would act twice)', async () => {
+    const first = await started('bookings-a', 'reset');
+    const second = await started('bookings-b', 'answer');
+    const { base } = await gatewayOver([first.url, second.url]);
+
+    const res = await fetch(`${base}/api/v1/bookings/b-1/something-else`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-unkeyed-route', 'idempotency-key': 'ignored-key' },
+    });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ code: 'UPSTREAM_CONNECTION_LOST', requestId: 'req-unkeyed-route' });
+    expect(second.seen).toEqual([]);
+  });
+
   it('answers a GET whose first instance reset from the next instance', async () => {
     const first = await started('bookings-a', 'reset');
     const second = await started('bookings-b', 'answer');

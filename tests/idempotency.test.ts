@@ -5,8 +5,8 @@ import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openServiceOrm, type Orm } from '../common/db/orm.ts';
-import { IDEMPOTENCY_PROBLEMS, STALE_CLAIM_MS, idempotent, isIdempotentRepeat } from '../common/http/idempotency.ts';
-import { purgeExpired } from '../common/http/idempotency-store.ts';
+import { IDEMPOTENCY_PROBLEMS, STALE_CLAIM_MS, idempotent, isIdempotentRepeat, markOutcomePending } from '../common/http/idempotency.ts';
+import { claimKey, purgeExpired, releaseClaim } from '../common/http/idempotency-store.ts';
 import { BAD_INPUT, idempotencyKeyHeader, jsonAnswer, jsonBody, problemAnswer } from '../common/http/openapi.ts';
 import { HttpProblem } from '../common/http/problem.ts';
 import { createServiceApp, type AppEnv, type ServiceApp } from '../common/http/service-app.ts';
@@ -49,7 +49,8 @@ describe('the idempotency middleware', () => {
   let orm: Orm;
   let call: Caller;
   let runs = 0;
-  let failNext: 'throw' | 503 | 429 | undefined;
+  /** How the next run fails: thrown, a 5xx or 429 that left nothing under way, or a 503 whose outcome is still to come. */
+  let failNext: 'throw' | 503 | 429 | 'pending' | undefined;
   let gate: Promise<void> | undefined;
   const waiting: (() => void)[] = [];
 
@@ -99,6 +100,10 @@ describe('the idempotency middleware', () => {
       const failure = failNext;
       failNext = undefined;
       if (failure === 'throw') throw new Error('the handler failed');
+      if (failure === 'pending') {
+        markOutcomePending(c);
+        throw new HttpProblem(503, 'OUTCOME_PENDING');
+      }
       if (failure !== undefined) throw new HttpProblem(failure, failure === 429 ? 'TOO_MANY_REQUESTS' : 'UNAVAILABLE');
       const id = randomUUID();
       // The validator read the body after the middleware did.
@@ -260,27 +265,42 @@ describe('the idempotency middleware', () => {
     expect(runs - before).toBe(2);
   });
 
-  it('keeps a joining route’s claim after a 5xx, so the retry is a repeat and the key stays bound to its body', async () => {
-    for (const failure of ['throw', 503] as const) {
-      const key = randomUUID();
-      failNext = failure;
-      const failed = await post(key, { name: 'shelf' }, 'caller-a', '/things/joined');
-      expect(failed.status).toBe(failure === 'throw' ? 500 : 503);
-      expect(await records(key)).toBe(1);
-      await expectProblem(post(key, { name: 'other' }, 'caller-a', '/things/joined'), 409, 'IDEMPOTENCY_KEY_REUSED');
-      const retry = await post(key, { name: 'shelf' }, 'caller-a', '/things/joined');
-      expect(retry.status).toBe(201);
-      expect(retry.body.repeat).toBe(true);
-      expectReplayOf(await post(key, { name: 'shelf' }, 'caller-a', '/things/joined'), retry);
-    }
-    // A refusal of the request itself changed nothing: it is released as on any route.
+  it('keeps a joining route’s claim after a 503 whose outcome is to come, so the retry joins it; any other failure is released', async () => {
     const key = randomUUID();
-    failNext = 429;
-    expect((await post(key, { name: 'shelf' }, 'caller-a', '/things/joined')).status).toBe(429);
-    expect(await records(key)).toBe(0);
-    const fresh = await post(key, { name: 'shelf' }, 'caller-a', '/things/joined');
-    expect(fresh.status).toBe(201);
-    expect(fresh.body.repeat).toBe(false);
+    failNext = 'pending';
+    expect((await post(key, { name: 'shelf' }, 'caller-a', '/things/joined')).status).toBe(503);
+    expect(await records(key)).toBe(1);
+    await expectProblem(post(key, { name: 'other' }, 'caller-a', '/things/joined'), 409, 'IDEMPOTENCY_KEY_REUSED');
+    const joined = await post(key, { name: 'shelf' }, 'caller-a', '/things/joined');
+    expect(joined.status).toBe(201);
+    expect(joined.body.repeat).toBe(true);
+    expectReplayOf(await post(key, { name: 'shelf' }, 'caller-a', '/things/joined'), joined);
+
+    // A failure that left nothing under way (thrown, a plain 5xx) and a refusal of the request itself are released:
+    // the retry is a new use of the key, whose work is its own.
+    for (const failure of ['throw', 503, 429] as const) {
+      const fresh = randomUUID();
+      failNext = failure;
+      const failed = await post(fresh, { name: 'shelf' }, 'caller-a', '/things/joined');
+      expect(failed.status).toBe(failure === 'throw' ? 500 : failure);
+      expect(await records(fresh)).toBe(0);
+      const retry = await post(fresh, { name: 'shelf' }, 'caller-a', '/things/joined');
+      expect(retry.status).toBe(201);
+      expect(retry.body.repeat).toBe(false);
+    }
+  });
+
+  it('names each use of a key: the same for a run that joins it, new once an earlier use was released', async () => {
+    // A take-over keeps the use; a release and a new claim start another.
+    const claim = { scope: 'caller-b', key: randomUUID(), requestHash: 'h', retentionMs: 60_000, staleClaimMs: 60_000 };
+    const one = await claimKey(orm, claim);
+    const joined = await claimKey(orm, { ...claim, joinPending: true });
+    if (one.kind !== 'claimed' || joined.kind !== 'claimed') throw new Error('the key was not claimed');
+    expect(joined.run).toBe(one.run);
+    await releaseClaim(orm, claim.scope, claim.key, joined.claimId);
+    const again = await claimKey(orm, claim);
+    if (again.kind !== 'claimed') throw new Error('the key was not claimed again');
+    expect(again.run).not.toBe(one.run);
   });
 
   it('forgets a key once its record has expired, and purges expired records', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, type ServiceName } from '../common/config.ts';
+import { honorsIdempotencyKey, KEYED_ROUTES } from '../common/http/keyed-routes.ts';
 import { operationsOf, type OpenApiDocument } from '../common/http/openapi-document.ts';
 import { OpenApiChecker } from './support/openapi-check.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
@@ -116,6 +117,18 @@ describe('the OpenAPI documents', () => {
     // A public read that a token can change (admins see drafts) says the token is optional.
     expect(docs.get('events')!.paths['/events/{id}']!.get!.security).toEqual([{}, { bearerAuth: [] }]);
     expect(docs.get('users')!.paths['/auth/login']!.post!.security).toEqual([]);
+  });
+
+  it('lists exactly the operations that take an Idempotency-Key as the routes the gateway may send twice', () => {
+    const keyed = SERVICE_NAMES.flatMap((service) =>
+      operationsOf(docs.get(service)!)
+        .filter(({ operation }) => operation.parameters?.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'))
+        .map(({ method, path }) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(keyed.sort()).toEqual([...KEYED_ROUTES].sort());
+    expect(honorsIdempotencyKey('POST', '/bookings/4f1c/pay')).toBe(true);
+    expect(honorsIdempotencyKey('POST', '/auth/refresh')).toBe(false);
+    expect(honorsIdempotencyKey('POST', '/bookings/4f1c/pay/extra')).toBe(false);
   });
 
   it("serves the gateway's /docs page with every service's document", async () => {

@@ -4,7 +4,7 @@ import type { z } from '@hono/zod-openapi';
 import { principalOf } from '../../common/auth/middleware.ts';
 import type { Principal } from '../../common/auth/verify.ts';
 import { DomainError } from '../../common/errors/domain-error.ts';
-import { isIdempotentRepeat } from '../../common/http/idempotency.ts';
+import { idempotencyRunOf, isIdempotentRepeat } from '../../common/http/idempotency.ts';
 import { findBooking } from '../../domain/bookings/bookings.ts';
 import { cancellationTerms, checkCustomerMayCancel } from '../../domain/bookings/cancellation-terms.ts';
 import type { BookingRow } from '../../entities/bookings/booking.entity.ts';
@@ -76,7 +76,7 @@ export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'cli
         // A keyed pay is one update to the saga however often it is sent: a repeat gets the first one's outcome.
         const answer = await payBooking(deps.client, booking.workflowId, request, {
           deadline,
-          updateId: keyedUpdateId('pay', principal.userId, key),
+          updateId: keyedUpdateId('pay', principal.userId, key, idempotencyRunOf(c)),
         });
         if (!answer.ok) throw refusalOf(answer);
         return c.json(viewOfWorkflow(answer.booking), 200);
@@ -104,7 +104,7 @@ export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'cli
       const key = c.req.valid('header')['idempotency-key'];
       const repeat = key !== undefined && isIdempotentRepeat(c);
       const request = { actor: actorOf(principal), reason };
-      const call = { deadline, updateId: keyedUpdateId('cancel', principal.userId, key) };
+      const call = { deadline, updateId: keyedUpdateId('cancel', principal.userId, key, idempotencyRunOf(c)) };
       /** Waits for a cancellation of the confirmed booking (bounded), then answers from the record as it stands. */
       const refundAnswer = async (handle: Parameters<typeof cancellationEnded>[1]) => {
         const finished = await cancellationEnded(deps.client, handle, Math.min(deadline, Date.now() + REFUND_WAIT_MS));

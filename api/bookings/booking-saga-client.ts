@@ -61,12 +61,21 @@ export class SagaClosed extends Error {
 }
 
 /**
- * The update id of a keyed request: one per caller, key and update, so every repeat of the request (another instance,
- * after a crash, after the saga ended) is the same update to Temporal and gets the first one's outcome.
+ * The update id of a keyed request: one per caller, key, use of the key (idempotencyRunOf) and update, so every repeat
+ * that joins the request (another instance, after a crash, after the saga ended) is the same update to Temporal and
+ * gets the first one's outcome, while a retry after an answer that left nothing under way (a payment that could not be
+ * recorded) is a new update the saga can take.
  */
-export function keyedUpdateId(update: 'hold' | 'pay' | 'cancel', customerId: string, key: string | undefined): string | undefined {
+export function keyedUpdateId(
+  update: 'hold' | 'pay' | 'cancel',
+  customerId: string,
+  key: string | undefined,
+  run: string | undefined,
+): string | undefined {
   if (key === undefined) return undefined;
-  return `${update}-${createHash('sha256').update(`${customerId}:${key}`).digest('hex')}`;
+  return `${update}-${createHash('sha256')
+    .update(`${customerId}:${key}:${run ?? ''}`)
+    .digest('hex')}`;
 }
 
 /** gRPC's status code for a server that cannot be reached (the client's own retries gave up). */

@@ -4,7 +4,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { principalOf } from '../../common/auth/middleware.ts';
 import { DomainError } from '../../common/errors/domain-error.ts';
-import { isIdempotentRepeat } from '../../common/http/idempotency.ts';
+import { idempotencyRunOf, isIdempotentRepeat } from '../../common/http/idempotency.ts';
 import { bookingIdFor } from '../../domain/bookings/bookings.ts';
 import { Booking } from '../../entities/bookings/booking.entity.ts';
 import type { BookingInput, SeatSelection } from '../../workflows/booking-types.ts';
@@ -53,7 +53,10 @@ async function hold(deps: BookingsRouteDeps, c: HoldContext) {
   };
   let answer;
   try {
-    answer = await holdWithStart(deps.client, input, { deadline, updateId: keyedUpdateId('hold', principal.userId, key) });
+    answer = await holdWithStart(deps.client, input, {
+      deadline,
+      updateId: keyedUpdateId('hold', principal.userId, key, idempotencyRunOf(c)),
+    });
   } catch (err) {
     if (err instanceof SagaAnswerPending) {
       const pending = outcomePending(c, bookingId, `bookings/${bookingId}`, key !== undefined);

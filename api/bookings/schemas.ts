@@ -1,6 +1,7 @@
 // What the bookings routes read and answer: request and booking schemas, and a booking as the API shows it.
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { markOutcomePending } from '../../common/http/idempotency.ts';
 import { ProblemSchema, problemBody } from '../../common/http/problem.ts';
 import { text } from '../../common/http/text.ts';
 import { traceFields } from '../../common/observability/tracing.ts';
@@ -182,6 +183,8 @@ export function outcomePendingAnswer(description: string) {
  * the retry that returns the outcome. `location` is relative to the request's own URL, which the gateway prefixes.
  */
 export function outcomePending(c: Context, bookingId: string, location: string, keyed: boolean) {
+  // The work goes on: a keyed request's claim stays for its retry to join.
+  markOutcomePending(c);
   const requestId = c.get('requestId' as never) as string | undefined;
   const traceId = traceFields().traceId;
   const then = keyed

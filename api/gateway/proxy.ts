@@ -1,5 +1,6 @@
 // Forwards one request to a service instance and streams the answer back (server-sent events included).
 import type { Context } from 'hono';
+import { honorsIdempotencyKey } from '../../common/http/keyed-routes.ts';
 import { problemResponse } from '../../common/http/problem.ts';
 import { REQUEST_ID_HEADER } from '../../common/http/request-id.ts';
 import { FORWARDED_FOR_HEADER, GATEWAY_PROOF_HEADER } from '../../common/http/client-address.ts';
@@ -106,10 +107,13 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
  * Whether a request that may have reached one instance can go to another: its method is idempotent, or it carries an
- * Idempotency-Key, with which the services answer a repeat with the first request's outcome.
+ * Idempotency-Key on a route that answers a repeat with the first request's outcome (a key sent elsewhere, say on a
+ * token refresh, is ignored there, and a repeat would act twice).
  */
-function resendable(c: Context): boolean {
-  return IDEMPOTENT_METHODS.has(c.req.method) || (c.req.header('idempotency-key')?.trim() ?? '') !== '';
+function resendable(c: Context, target: string): boolean {
+  if (IDEMPOTENT_METHODS.has(c.req.method)) return true;
+  const keyed = (c.req.header('idempotency-key')?.trim() ?? '') !== '';
+  return keyed && honorsIdempotencyKey(c.req.method, target.split('?')[0]!);
 }
 
 /** Bodies up to this size are read before sending, so they can go to another instance if the first is down. */
@@ -124,10 +128,10 @@ async function requestBody(c: Context): Promise<{ body: RequestInit['body']; rep
 }
 
 /** What a client can do about a request the gateway cannot vouch for: look up its outcome, or repeat it safely. */
-function outcomeAdvice(c: Context): string {
+function outcomeAdvice(c: Context, target: string): string {
   const requestId = c.get('requestId' as never) as string;
   if (IDEMPOTENT_METHODS.has(c.req.method)) return `Sending it again changes nothing more (request id ${requestId}).`;
-  if (resendable(c)) return `Send it again with the same Idempotency-Key to get its outcome (request id ${requestId}).`;
+  if (resendable(c, target)) return `Send it again with the same Idempotency-Key to get its outcome (request id ${requestId}).`;
   return (
     `Look up its outcome (request id ${requestId}) before sending it again, or send it with an Idempotency-Key ` +
     'header so that a retry returns the first outcome.'
@@ -135,13 +139,13 @@ function outcomeAdvice(c: Context): string {
 }
 
 /** 502: an instance may have received the request and acted on it, and no answer came back. */
-function connectionLost(c: Context, service: string, everyInstance: boolean): Response {
+function connectionLost(c: Context, service: string, target: string, everyInstance: boolean): Response {
   const where = everyInstance ? `No instance of the ${service} service answered, and one` : `The ${service} service`;
   return problemResponse(
     c,
     502,
     'UPSTREAM_CONNECTION_LOST',
-    `${where} lost the connection after the request was sent: it may have been carried out. ${outcomeAdvice(c)}`,
+    `${where} lost the connection after the request was sent: it may have been carried out. ${outcomeAdvice(c, target)}`,
   );
 }
 
@@ -179,7 +183,7 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
           c,
           504,
           'UPSTREAM_TIMEOUT',
-          `The ${pool.service} service did not answer within ${timeoutMs} ms; the request may still complete. ${outcomeAdvice(c)}`,
+          `The ${pool.service} service did not answer within ${timeoutMs} ms; the request may still complete. ${outcomeAdvice(c, target)}`,
         );
       }
       const failure = connectionFailure(err);
@@ -188,7 +192,7 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
       if (failure.sent === 'maybe') {
         maybeReceived = true;
         // Sending it again could do it twice (a second charge, a refused pay for a booking that goes on to confirm).
-        if (!replayable || !resendable(c)) return connectionLost(c, pool.service, false);
+        if (!replayable || !resendable(c, target)) return connectionLost(c, pool.service, target, false);
       }
       // A streamed body is gone once sent, even to an instance that was never reached.
       if (!replayable) {
@@ -204,6 +208,6 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
       clearTimeout(timer);
     }
   }
-  if (maybeReceived) return connectionLost(c, pool.service, true);
+  if (maybeReceived) return connectionLost(c, pool.service, target, true);
   return problemResponse(c, 503, 'SERVICE_UNAVAILABLE', `No instance of the ${pool.service} service is reachable.`);
 }

@@ -71,14 +71,24 @@ export function subscribeRevocations(options: {
   const revocation = on(sessionRevokedV1, (sessions: RevokedSessions, { data }) => {
     sessions.add(data.sessionId, new Date(data.tokensValidUntil));
   });
-  return async (model) => {
+  const subscribe = async (model: ChannelModel): Promise<void> => {
     const channel = await model.createChannel();
     channel.on('close', () => options.onLost?.());
     await channel.prefetch(200);
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
     await channel.bindQueue(queue, options.exchange, revocation.contract.routingKey);
     await channel.consume(queue, (message) => {
-      if (!message) return;
+      if (!message) {
+        // The broker cancelled the consumer (its queue went away) with the channel still open: nothing arrives until
+        // it is subscribed again, which also catches up on what was missed.
+        options.onLost?.();
+        channel
+          .close()
+          .catch(() => undefined)
+          .then(() => subscribe(model))
+          .catch((err: unknown) => logger.warn({ err }, 'could not subscribe to session.revoked again; waiting for a reconnect'));
+        return;
+      }
       try {
         revocation.read(JSON.parse(message.content.toString('utf8'))).apply(revoked);
         channel.ack(message);
@@ -89,6 +99,7 @@ export function subscribeRevocations(options: {
     });
     options.onSubscribed();
   };
+  return subscribe;
 }
 
 export interface RevocationFeed {
@@ -114,13 +125,16 @@ export function followRevocations(options: { urls: string[]; secret: string; exc
   const prune = setInterval(() => revoked.prune(), 60_000);
   prune.unref();
 
+  // Bumped whenever the subscription is lost: a catch-up that began before makes the set current no more.
+  let generation = 0;
   const sync = (attempt = 1): void => {
     clearTimeout(catchUp);
     if (stopped) return;
+    const began = generation;
     fetchRevocations({ urls: options.urls, secret: options.secret, revoked }).then(
       (count) => {
         logger.info({ count }, 'revoked sessions loaded from the users service');
-        revoked.current = true;
+        if (generation === began) revoked.current = true;
         markLoaded();
       },
       (err: unknown) => {
@@ -139,7 +153,10 @@ export function followRevocations(options: { urls: string[]; secret: string; exc
       revoked,
       logger,
       onSubscribed: () => sync(),
-      onLost: () => (revoked.current = false),
+      onLost: () => {
+        generation++;
+        revoked.current = false;
+      },
     }),
     loaded: (timeoutMs) =>
       Promise.race([firstLoad.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]),

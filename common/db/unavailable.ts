@@ -25,9 +25,10 @@ const UNAVAILABLE_MESSAGES = /Connection terminated|connection error|timeout exc
 
 function unavailableHere(err: object): boolean {
   const { code, sqlState, message } = err as { code?: unknown; sqlState?: unknown; message?: unknown };
+  // Before SQLSTATEs: EPIPE has their shape (five capitals) but is the socket's.
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
   const state = typeof sqlState === 'string' ? sqlState : typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
   if (state) return UNAVAILABLE_SQLSTATES.has(state) || (state.startsWith('08') && state !== '08P01');
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
   // A driver error carries its cause; a plain pg error only its message.
   return (err instanceof DriverException || err instanceof Error) && typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message);
 }

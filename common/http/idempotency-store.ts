@@ -21,7 +21,7 @@ export interface ClaimRequest {
 
 /** `repeat`: the claim was taken over from an earlier run of the same request, which may have done some of the work. */
 export type Claim =
-  | { kind: 'claimed'; claimId: string; repeat: boolean }
+  | { kind: 'claimed'; claimId: string; repeat: boolean; run: string }
   | { kind: 'replay'; answer: StoredAnswer }
   | { kind: 'reused' }
   | { kind: 'in-use' };
@@ -36,6 +36,12 @@ interface RecordRow {
 }
 
 /**
+ * A use of the key, named by when its row was made (to the microsecond): kept by every take-over, new once the claim
+ * was released (a refused or failed request) or the row expired, so the work a use starts can be named by it.
+ */
+const RUN = `(extract(epoch from created_at) * 1000000)::bigint::text as run`;
+
+/**
  * Inserts a pending claim, or takes the row over when it has expired (a new use of the key). One statement, so of two
  * concurrent requests with one key exactly one gets the claim. Times are the database's.
  */
@@ -46,7 +52,7 @@ const CLAIM_SQL = `insert into idempotency_record
     request_hash = excluded.request_hash, state = 'pending', claim_id = excluded.claim_id, claimed_at = excluded.claimed_at,
     created_at = excluded.created_at, expires_at = excluded.expires_at, status = null, headers = null, body = null
   where idempotency_record.expires_at <= now()
-  returning claim_id`;
+  returning claim_id, ${RUN}`;
 
 /**
  * Takes over the pending claim of the same request: when it is stale (its run is taken to have died), or at once when
@@ -55,7 +61,7 @@ const CLAIM_SQL = `insert into idempotency_record
 const TAKE_OVER_SQL = `update idempotency_record set claim_id = ?, claimed_at = now()
   where scope = ? and "key" = ? and state = 'pending' and request_hash = ? and expires_at > now()
     and (cast(? as boolean) or claimed_at < now() - cast(? as float8) * interval '1 millisecond')
-  returning claim_id`;
+  returning claim_id, ${RUN}`;
 
 /** Claims the key for this request, or says what became of the request that holds it. */
 export async function claimKey(orm: Orm, request: ClaimRequest): Promise<Claim> {
@@ -63,15 +69,15 @@ export async function claimKey(orm: Orm, request: ClaimRequest): Promise<Claim> 
   // A row can vanish or expire between the statements (its run failed and released it): then claim again.
   for (let attempt = 0; attempt < 3; attempt++) {
     const claimId = randomUUID();
-    const claimed = await connection.execute<{ claim_id: string }[]>(CLAIM_SQL, [
+    const claimed = await connection.execute<{ claim_id: string; run: string }[]>(CLAIM_SQL, [
       request.scope,
       request.key,
       request.requestHash,
       claimId,
       request.retentionMs,
     ]);
-    if (claimed.length > 0) return { kind: 'claimed', claimId, repeat: false };
-    const takenOver = await connection.execute<{ claim_id: string }[]>(TAKE_OVER_SQL, [
+    if (claimed[0]) return { kind: 'claimed', claimId, repeat: false, run: claimed[0].run };
+    const takenOver = await connection.execute<{ claim_id: string; run: string }[]>(TAKE_OVER_SQL, [
       claimId,
       request.scope,
       request.key,
@@ -79,7 +85,7 @@ export async function claimKey(orm: Orm, request: ClaimRequest): Promise<Claim> 
       request.joinPending === true,
       request.staleClaimMs,
     ]);
-    if (takenOver.length > 0) return { kind: 'claimed', claimId, repeat: true };
+    if (takenOver[0]) return { kind: 'claimed', claimId, repeat: true, run: takenOver[0].run };
     const [row] = await connection.execute<RecordRow[]>(
       `select request_hash, state, status, headers, body, expires_at <= now() as expired
          from idempotency_record where scope = ? and "key" = ?`,

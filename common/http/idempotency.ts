@@ -34,9 +34,9 @@ export function idempotencyKeyDescription(replay: string, repeats: Repeats = 're
       : 'while the first request still runs a repeat gets 409 IDEMPOTENCY_KEY_IN_USE with Retry-After';
   const unkept =
     repeats === 'join'
-      ? 'Failures on our side (5xx) are not kept, and the key stays bound to this request: a retry with the same body ' +
-        'joins whatever the first one started; refusals of the request itself (400, 401, 403, 413, 415, 422, 429) are ' +
-        'not kept either, so a retry runs again.'
+      ? 'Failures on our side (5xx) are not kept: after a 503 whose outcome is still to come (BOOKING_OUTCOME_PENDING) ' +
+        'the key stays bound to this request and a retry with the same body joins what the first one started; after ' +
+        'any other 5xx, and after refusals of the request itself (400, 401, 403, 413, 415, 422, 429), a retry runs again.'
       : 'Failures on our side (5xx) and refusals of the request itself (400, 401, 403, 413, 415, 422, 429) are not ' +
         'kept, so a retry runs again.';
   return (
@@ -81,8 +81,10 @@ export interface IdempotencyOptions {
    * `refuse` (the default): a repeat while the first request has no answer yet is told 409 IDEMPOTENCY_KEY_IN_USE,
    * until the claim is stale. `join`: the repeat takes the claim over at once and runs the handler again, which must
    * attach to whatever the first run started (a saga operation named by the key) rather than start it again; the
-   * repeat's answer is the one stored. A failure on our side then leaves the claim pending instead of releasing it, so
-   * the next retry is a repeat too and the key stays bound to this request's body.
+   * repeat's answer is the one stored. A failure on our side that leaves work under way (markOutcomePending) then
+   * leaves the claim pending instead of releasing it, so the next retry is a repeat too and the key stays bound to
+   * this request's body; work is named by the key's use (idempotencyRunOf), so a use released after a failure that
+   * left nothing under way starts afresh.
    */
   repeats?: Repeats;
 }
@@ -90,7 +92,29 @@ export interface IdempotencyOptions {
 export type IdempotencyVariables = {
   /** Set when this run took the claim over from an earlier run of the same keyed request. */
   idempotentRepeat?: boolean;
+  /** The use of the key this run belongs to (see idempotencyRunOf). */
+  idempotencyRun?: string;
+  /** Set by a handler whose answer (a 5xx) leaves work under way: the claim then stays for the retry to join. */
+  idempotentOutcomePending?: boolean;
 };
+
+/**
+ * The use of the key this run belongs to: the same for every run that joins it, new once an earlier use was released
+ * (it was refused, or failed with nothing left under way). Work a keyed request starts is named by it, so a joining
+ * retry attaches to that work and a fresh use starts its own. Undefined for a request without a key.
+ */
+export function idempotencyRunOf(c: Context): string | undefined {
+  return c.get('idempotencyRun' as never) as string | undefined;
+}
+
+/**
+ * Says that this answer (a 5xx) leaves the request's work under way, its outcome to come: on a joining route the
+ * claim stays pending, so a retry with the key joins that work instead of starting it again. Any other 5xx releases
+ * the claim, as nothing was left under way.
+ */
+export function markOutcomePending(c: Context): void {
+  c.set('idempotentOutcomePending' as never, true as never);
+}
 
 /**
  * Whether this run took the claim over from an earlier run of the same keyed request that stored no answer: one that
@@ -133,6 +157,7 @@ export function idempotent(
     }
     if (claim.kind === 'replay') return replay(c, claim.answer);
     if (claim.repeat) c.set('idempotentRepeat', true);
+    c.set('idempotencyRun', claim.run);
     await runClaimed(c, next, { orm, scope, key, claimId: claim.claimId, keepOnFailure: joinPending });
   };
 }
@@ -153,7 +178,7 @@ interface RunningClaim {
   scope: string;
   key: string;
   claimId: string;
-  /** A failure on our side leaves the claim pending, for the retry to join (repeats: 'join'). */
+  /** A failure on our side that leaves work under way keeps the claim pending, for the retry to join (repeats: 'join'). */
   keepOnFailure: boolean;
 }
 
@@ -162,13 +187,14 @@ async function runClaimed(c: Context, next: Next, claim: RunningClaim) {
   try {
     await next();
   } catch (err) {
-    if (!claim.keepOnFailure) await releaseClaim(orm, scope, key, claimId);
+    await releaseClaim(orm, scope, key, claimId);
     throw err;
   }
   // By status, not by whether the handler threw: a domain refusal (409 SEATS_UNAVAILABLE, 402) is an answer to keep.
   if (!isKept(c.res.status)) {
-    // A 5xx may have left work under way (a saga still deciding): the joining retry attaches to it.
-    if (!(claim.keepOnFailure && c.res.status >= 500)) await releaseClaim(orm, scope, key, claimId);
+    // A 5xx that left work under way (a saga still deciding) keeps the claim: the joining retry attaches to it.
+    const underWay = claim.keepOnFailure && c.res.status >= 500 && c.get('idempotentOutcomePending' as never) === true;
+    if (!underWay) await releaseClaim(orm, scope, key, claimId);
     return;
   }
   try {
