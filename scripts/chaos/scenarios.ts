@@ -49,6 +49,20 @@ function kill(names: ProcessName[], at: Milestone, options: { delayMs?: number; 
   };
 }
 
+/** A card network slow in the way `paymentsEnv` sets: the fault is the slow charges the load makes anyway. */
+function slowCardNetwork(name: string, description: string, paymentsEnv: Record<string, string>): Scenario {
+  return {
+    name,
+    description,
+    recoveryBoundMs: 15_000,
+    paymentsEnv,
+    async fault(ctx) {
+      await ctx.load.reached('slow-charging');
+      ctx.hit();
+    },
+  };
+}
+
 function rabbitmqctl(...args: string[]): void {
   execFileSync('rabbitmqctl', args, { stdio: 'ignore', timeout: 60_000 });
 }
@@ -244,24 +258,14 @@ export const SCENARIOS: Scenario[] = [
   },
   duplicateFact,
   poisonMessage,
-  {
-    name: 'slow-card-network',
-    description: 'the card network sits 20 s on a slow-card charge, longer than the charge activity may take (15 s)',
-    recoveryBoundMs: 15_000,
-    paymentsEnv: { TEST_GATEWAY_SLOW_MS: '20000', PAYMENT_GATEWAY_TIMEOUT_MS: '30000' },
-    async fault(ctx) {
-      await ctx.load.reached('slow-charging');
-      ctx.hit();
-    },
-  },
-  {
-    name: 'card-network-answers-late',
-    description: 'the card network captures at once but answers after 15 s, when the payments service stopped waiting (5 s)',
-    recoveryBoundMs: 15_000,
-    paymentsEnv: { TEST_GATEWAY_SLOW_MS: '15000', PAYMENT_GATEWAY_TIMEOUT_MS: '5000' },
-    async fault(ctx) {
-      await ctx.load.reached('slow-charging');
-      ctx.hit();
-    },
-  },
+  slowCardNetwork(
+    'slow-card-network',
+    'the card network sits 20 s on a slow-card charge, longer than the charge activity may take (15 s)',
+    { TEST_GATEWAY_SLOW_MS: '20000', PAYMENT_GATEWAY_TIMEOUT_MS: '30000' },
+  ),
+  slowCardNetwork(
+    'card-network-answers-late',
+    'the card network captures at once but answers after 15 s, when the payments service stopped waiting (5 s)',
+    { TEST_GATEWAY_SLOW_MS: '15000', PAYMENT_GATEWAY_TIMEOUT_MS: '5000' },
+  ),
 ];
