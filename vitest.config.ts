@@ -6,6 +6,7 @@ export default defineConfig({
     // They need the machine to themselves: run one by one afterwards (vitest.serial.config.ts).
     exclude: [...configDefaults.exclude, 'tests/serial/**'],
     globalSetup: ['tests/support/global-setup.ts'],
+    setupFiles: ['tests/support/file-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

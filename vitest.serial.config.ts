@@ -7,6 +7,7 @@ export default defineConfig({
     include: ['tests/serial/**/*.test.ts'],
     fileParallelism: false,
     globalSetup: ['tests/support/global-setup.ts'],
+    setupFiles: ['tests/support/file-setup.ts'],
     pool: 'forks',
     testTimeout: 180_000,
     hookTimeout: 120_000,

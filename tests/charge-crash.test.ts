@@ -4,7 +4,6 @@
 // (same key, one capture) on a new worker, and the seats held for it are still there when it lands.
 import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { temporal as proto } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdWithStart } from '../api/bookings/booking-saga-client.ts';
 import { connectTemporal, type Temporal } from '../common/temporal/temporal.ts';
@@ -16,60 +15,19 @@ import type { BookingInput } from '../workflows/booking-types.ts';
 import type { bookingWorkflow } from '../workflows/booking.workflow.ts';
 import { testConfig } from './support/context.ts';
 import { eventOnSale, eventsCtx, type TestEvent } from './support/events.ts';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { activitiesOf, type History } from './support/histories.ts';
+import { startPlatformWithWorkerProcess, type PlatformWithWorkerProcess } from './support/platform.ts';
 import { createStubServices, stubBookingInput } from './support/stub-services.ts';
 import { useStubTemporal } from './support/stub-temporal.ts';
 import { newCustomer } from './support/users.ts';
 import { until } from './support/wait.ts';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process.ts';
 
 const HISTORIES = new URL('./histories/', import.meta.url);
-
-type History = proto.api.history.v1.IHistory;
 
 /** With RECORD_HISTORIES=1 an ended workflow's history becomes a replay fixture of the way it went. */
 async function recorded(history: () => Promise<History>, fixture: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   writeFileSync(new URL(`${fixture}.json`, HISTORIES), `${historyToJSON(await history())}\n`);
-}
-
-type ActivityRun = {
-  name: string;
-  /** How its last attempt ended: 'completed', 'failed' or 'timedOut'. */
-  ended: string | undefined;
-  attempt: number;
-  /** What ended the attempt before the last, if there was one: a timeout's type (HEARTBEAT…) or a failure's message. */
-  retriedAfter?: string;
-};
-
-/** The activities the workflow scheduled, in order, each with how it ended. */
-function activitiesOf(history: History): ActivityRun[] {
-  const scheduled = new Map<string, ActivityRun>();
-  for (const event of history.events ?? []) {
-    if (event.activityTaskScheduledEventAttributes) {
-      scheduled.set(String(event.eventId), {
-        name: event.activityTaskScheduledEventAttributes.activityType!.name!,
-        ended: undefined,
-        attempt: 0,
-      });
-    }
-    const started = event.activityTaskStartedEventAttributes;
-    if (started) {
-      const run = scheduled.get(String(started.scheduledEventId))!;
-      run.attempt = started.attempt ?? 1;
-      const timeout = started.lastFailure?.timeoutFailureInfo?.timeoutType;
-      if (started.lastFailure) run.retriedAfter = timeout ? proto.api.enums.v1.TimeoutType[timeout] : started.lastFailure.message!;
-    }
-    const endings = [
-      ['completed', event.activityTaskCompletedEventAttributes],
-      ['failed', event.activityTaskFailedEventAttributes],
-      ['timedOut', event.activityTaskTimedOutEventAttributes],
-    ] as const;
-    for (const [ended, attributes] of endings) {
-      if (attributes) scheduled.get(String(attributes.scheduledEventId))!.ended = ended;
-    }
-  }
-  return [...scheduled.values()];
 }
 
 describe('keeping the seats while a charge is in flight, over stub activities', { timeout: 15_000 }, () => {
@@ -140,7 +98,7 @@ describe('keeping the seats while a charge is in flight, over stub activities', 
     expect(await pay(input)).toMatchObject({ ok: true, booking: { status: 'CONFIRMED' } });
     expect(stubs.events.heldUntil(input.bookingId)).toBe(Date.parse(held.booking.expiresAt!));
     const activities = activitiesOf(await saga(input).fetchHistory());
-    expect(activities.filter((a) => a.name === 'extendHold' || a.name === 'chargePayment')).toEqual([
+    expect(activities.filter((a) => a.name === 'extendHold' || a.name === 'chargePayment').map(({ worker: _, ...run }) => run)).toEqual([
       { name: 'extendHold', ended: 'failed', attempt: 1 },
       { name: 'chargePayment', ended: 'completed', attempt: 1 },
     ]);
@@ -186,22 +144,19 @@ describe('keeping the seats while a charge is in flight, over stub activities', 
 const ENV = { BOOKING_HOLD_TTL_SECONDS: '3', TEST_GATEWAY_SLOW_MS: '8000' };
 
 describe('a charge whose payments worker dies while the card network holds it', () => {
-  let platform: TestPlatform;
-  let worker: WorkerProcess;
+  let platform: PlatformWithWorkerProcess;
   let ledger: TestGateway;
   let temporal: Temporal;
 
   beforeAll(async () => {
     // The payments service answers HTTP here; its worker (the charges) runs in a process of its own that a test kills.
-    platform = await startTestPlatform(ENV, { payments: { SERVICE_MODE: 'api' } });
-    worker = await startWorkerProcess('payments', { ...ENV, ...platform.overrides });
+    platform = await startPlatformWithWorkerProcess('payments', ENV);
     ledger = paymentsContext(testConfig(), platform.orms.payments).gateways.get('test') as TestGateway;
     temporal = await connectTemporal(testConfig());
   }, 120_000);
 
   afterAll(async () => {
     await temporal?.close();
-    await worker?.stop();
     await platform?.stop();
   });
 
@@ -261,9 +216,10 @@ describe('a charge whose payments worker dies while the card network holds it', 
     paying.catch(() => undefined);
     // The card network has taken the charge and holds its answer: the worker dies waiting for it.
     await until(async () => (await ledger.ledger({ idempotencyKeyPrefix: held.body.id })).length > 0, 20_000, 50);
-    await worker.kill();
+    const killed = platform.worker.identity;
+    await platform.worker.kill();
     const killedAt = Date.now();
-    worker = await startWorkerProcess('payments', { ...ENV, ...platform.overrides });
+    const restarted = (await platform.restartWorker()).identity;
 
     const booking = await ended(customer.accessToken, held.body.id);
     console.log(`charge-crash: booking ${booking.status} ${Date.now() - killedAt} ms after the payments worker was killed`);
@@ -288,10 +244,12 @@ describe('a charge whose payments worker dies while the card network holds it', 
     await handle.result();
     const charges = activitiesOf(await handle.fetchHistory()).filter((a) => a.name === 'extendHold' || a.name === 'chargePayment');
     expect(charges).toEqual([
-      { name: 'extendHold', ended: 'completed', attempt: 1 },
-      // The dead worker's attempt ended when its heartbeat stopped, not at the end of its start-to-close timeout.
-      { name: 'chargePayment', ended: 'completed', attempt: 2, retriedAfter: 'TIMEOUT_TYPE_HEARTBEAT' },
+      { name: 'extendHold', ended: 'completed', attempt: 1, worker: expect.any(String) },
+      // The dead worker's attempt ended when its heartbeat stopped, not at the end of its start-to-close timeout; the
+      // restarted worker made the second.
+      { name: 'chargePayment', ended: 'completed', attempt: 2, retriedAfter: 'TIMEOUT_TYPE_HEARTBEAT', worker: restarted },
     ]);
+    expect(restarted).not.toBe(killed);
     await recorded(() => handle.fetchHistory(), 'booking.charge-retried-after-crash');
   }, 90_000);
 });

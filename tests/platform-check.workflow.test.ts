@@ -36,7 +36,7 @@ describe('platform check workflow', () => {
         workflows: SERVICES[service].workflows,
         tracing: testTracing(),
         connection: nativeConnection,
-        namespace: 'default',
+        namespace: config.temporal.namespace,
         workflowBundle: workflowBundle(),
       });
       workers.push(worker);
@@ -53,7 +53,7 @@ describe('platform check workflow', () => {
   });
 
   it("runs on the bookings queue and reaches every service's worker and database", async () => {
-    const client = new Client({ connection });
+    const client = new Client({ connection, namespace: config.temporal.namespace });
     const handle = await client.workflow.start(platformCheckWorkflow, {
       taskQueue: WORKFLOW_TASK_QUEUE,
       workflowId: `platform-check-${Date.now()}`,

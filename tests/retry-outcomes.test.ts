@@ -16,11 +16,10 @@ import type { bookingWorkflow } from '../workflows/booking.workflow.ts';
 import { startService, testConfig, testLogger } from './support/context.ts';
 import { eventOnSale, eventsCtx, type TestEvent } from './support/events.ts';
 import { caller, type Answer, type Caller } from './support/http.ts';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { startPlatformWithWorkerProcess, type PlatformWithWorkerProcess } from './support/platform.ts';
 import { startTcpProxy } from './support/tcp-proxy.ts';
 import { newCustomer } from './support/users.ts';
 import { until } from './support/wait.ts';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process.ts';
 
 /** The saga bound of the bookings API here, well below the gateway's upstream timeout (which the old hang reached). */
 const SAGA_ANSWER_MS = 3_000;
@@ -29,25 +28,22 @@ const REPLAYED = 'idempotent-replayed';
 const CARD = { gateway: 'test', paymentMethod: 'pm_card_visa' };
 
 describe('retried holds, payments and cancellations', () => {
-  let platform: TestPlatform;
+  let platform: PlatformWithWorkerProcess;
   let api: Caller;
-  let worker: WorkerProcess;
   let temporal: Temporal;
   let ledger: TestGateway;
   const events: string[] = [];
 
   beforeAll(async () => {
     // The bookings API answers HTTP here; its worker (the sagas) runs in a process of its own that a test kills.
-    platform = await startTestPlatform(ENV, { bookings: { SERVICE_MODE: 'api', BOOKING_SAGA_ANSWER_MS: String(SAGA_ANSWER_MS) } });
+    platform = await startPlatformWithWorkerProcess('bookings', ENV, { bookings: { BOOKING_SAGA_ANSWER_MS: String(SAGA_ANSWER_MS) } });
     api = platform.api;
-    worker = await startWorkerProcess('bookings', { ...ENV, ...platform.overrides });
     temporal = await connectTemporal(testConfig());
     ledger = paymentsContext(testConfig(), platform.orms.payments).gateways.get('test') as TestGateway;
   }, 120_000);
 
   afterAll(async () => {
     await temporal?.close();
-    await worker?.stop();
     await platform?.stop();
   });
 
@@ -237,7 +233,7 @@ describe('retried holds, payments and cancellations', () => {
     const customer = await newCustomer(api, 'no-worker');
     const paying = await hold(customer.accessToken, event.eventId, event.seatIds[1]!);
     expect(paying.status, JSON.stringify(paying.body)).toBe(201);
-    await worker.kill();
+    await platform.worker.kill();
     let restarted = false;
     try {
       const holdKey = randomUUID();
@@ -251,7 +247,7 @@ describe('retried holds, payments and cancellations', () => {
       const pendingPay = await pay(customer.accessToken, paying.body.id, payKey);
       expectPending(pendingPay, paying.body.id, `/bookings/${paying.body.id}/pay`);
 
-      worker = await startWorkerProcess('bookings', { ...ENV, ...platform.overrides });
+      await platform.restartWorker();
       restarted = true;
       const heldLater = await retryWhilePending(() => hold(customer.accessToken, event.eventId, event.seatIds[0]!, holdKey));
       expect(heldLater.status, JSON.stringify(heldLater.body)).toBe(201);
@@ -263,7 +259,7 @@ describe('retried holds, payments and cancellations', () => {
       // The hold nobody pays is released at its expiry like any other; here it is cancelled to end the story.
       expect((await cancel(customer.accessToken, bookingId)).body.status).toBe('CANCELLED');
     } finally {
-      if (!restarted) worker = await startWorkerProcess('bookings', { ...ENV, ...platform.overrides });
+      if (!restarted) await platform.restartWorker();
     }
   }, 90_000);
 

@@ -68,7 +68,9 @@ describe('npm start', () => {
       EVENTS_PORT: String(events),
       BOOKINGS_PORT: String(bookings),
       PAYMENTS_PORT: String(payments),
+      // A dev server of its own, so the namespace every dev server has.
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_UI_URL: `http://127.0.0.1:${temporalUi}`,
       SMTP_URL: `smtp://127.0.0.1:${smtp}`,
       MAIL_UI_URL: `http://127.0.0.1:${mailUi}`,

@@ -13,8 +13,10 @@ import {
 } from '../../workers/service-runtime.ts';
 import { SERVICES } from '../../workers/services.ts';
 
+/** The run's environment, in this test file's own Temporal namespace (tests/support/file-setup.ts). */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
-  return { ...inject('testEnv'), ...overrides };
+  const namespace = process.env.EVENTIX_TEST_NAMESPACE;
+  return { ...inject('testEnv'), ...(namespace ? { TEMPORAL_NAMESPACE: namespace } : {}), ...overrides };
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {

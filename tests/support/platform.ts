@@ -7,6 +7,7 @@ import type { Tracing } from '../../common/observability/tracing.ts';
 import type { DomainServiceHandle } from '../../workers/service-runtime.ts';
 import { startService, testConfig, testLogger, testTracing, workflowBundle } from './context.ts';
 import { caller, type Caller } from './http.ts';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.ts';
 
 export interface TestPlatform {
   /** Through the gateway, under /api/v1. */
@@ -57,6 +58,48 @@ export async function startTestPlatform(
       await gateway.stop();
       for (const service of [...SERVICE_NAMES].reverse()) await services[service].stop();
       for (const orm of Object.values(orms)) await orm.close();
+    },
+  };
+}
+
+export interface PlatformWithWorkerProcess extends TestPlatform {
+  /** The service's worker process running now. */
+  readonly worker: WorkerProcess;
+  /** Starts another worker process for the service, after a test killed the last one. */
+  restartWorker(): Promise<WorkerProcess>;
+}
+
+/**
+ * The platform with one service's Temporal worker in a process of its own, which a test can SIGKILL and start again;
+ * the service itself only answers HTTP.
+ */
+export async function startPlatformWithWorkerProcess(
+  service: ServiceName,
+  env: Record<string, string> = {},
+  perService: Partial<Record<ServiceName, Record<string, string>>> = {},
+): Promise<PlatformWithWorkerProcess> {
+  const platform = await startTestPlatform(env, { ...perService, [service]: { ...perService[service], SERVICE_MODE: 'api' } });
+  const start = () => startWorkerProcess(service, { ...env, ...platform.overrides, ...perService[service] });
+  let worker: WorkerProcess;
+  try {
+    worker = await start();
+  } catch (err) {
+    await platform.stop();
+    throw err;
+  }
+  return {
+    ...platform,
+    get worker() {
+      return worker;
+    },
+    async restartWorker() {
+      await worker.kill();
+      worker = await start();
+      return worker;
+    },
+    async stop() {
+      await worker.stop();
+      await platform.stop();
     },
   };
 }

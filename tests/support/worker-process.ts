@@ -1,5 +1,6 @@
 // A service's Temporal worker in a process of its own, so a test can kill it (SIGKILL) and start it again.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ServiceName } from '../../common/config.ts';
 import { inject } from 'vitest';
@@ -8,6 +9,8 @@ import { testEnv } from './context.ts';
 const MAIN = fileURLToPath(new URL('../../main.ts', import.meta.url));
 
 export interface WorkerProcess {
+  /** The identity the worker gives Temporal (the SDK's default, pid@host): its tasks carry it in the history. */
+  identity: string;
   kill(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -40,6 +43,7 @@ export async function startWorkerProcess(service: ServiceName, overrides: Record
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
+    identity: `${child.pid}@${hostname()}`,
     async kill() {
       child.kill('SIGKILL');
       await exited;
