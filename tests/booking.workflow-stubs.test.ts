@@ -143,8 +143,9 @@ describe('the booking workflows over stub activities', { timeout: 10_000 }, () =
   });
 
   it('refunds a captured payment whose seats were lost before the hold expired', async () => {
-    const input = newBooking();
-    const held = await hold(input);
+    // A hold far longer than the test may run: had the refund waited for its expiry, no answer would come in time.
+    const input = newBooking({ holdTtlMs: 600_000 });
+    await hold(input);
     // Lost while the charge is at the gateway (before it, nothing would be charged at all).
     stubs.payments.slow(input.bookingId, 300);
     const paying = pay(input);
@@ -152,8 +153,6 @@ describe('the booking workflows over stub activities', { timeout: 10_000 }, () =
     stubs.events.lose(input.bookingId);
     const answer = await paying;
     expectRefundedForLostSeats(input, answer);
-    // Nothing waited for the expiry: the refund follows the failed confirmation at once.
-    expect(Date.now()).toBeLessThan(Date.parse(held.booking.expiresAt!));
     expect((await saga(input).result()).status).toBe('REFUNDED');
   });
 

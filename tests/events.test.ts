@@ -250,7 +250,7 @@ describe('live availability', () => {
     for (const o of opened) await o.close();
   });
 
-  it('reaches a client of one instance within a second of a hold made through another', async () => {
+  it('tells a client of one instance about a hold made through another, with the seats and the new counts', async () => {
     // Two instances of the events service, each with its own connections and its own change feed.
     for (let i = 0; i < 2; i++) opened.push(await openService('events', testConfig(), logger));
     const [a, b] = opened as [(typeof opened)[0], (typeof opened)[0]];
@@ -263,7 +263,9 @@ describe('live availability', () => {
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
-    const nextMessage = async (): Promise<{ event: string; data: any }> => {
+    // A message that never comes fails the test with this deadline's message, not the test's own timeout.
+    const nextMessage = async (timeoutMs = 15_000): Promise<{ event: string; data: any }> => {
+      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const end = buffer.indexOf('\n\n');
         if (end >= 0) {
@@ -278,7 +280,14 @@ describe('live availability', () => {
               .trim();
           return { event: field('event')!, data: JSON.parse(field('data')!) };
         }
-        const { value, done } = await reader.read();
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no message on the stream within ${timeoutMs} ms`)),
+            Math.max(0, deadline - Date.now()),
+          );
+        });
+        const { value, done } = await Promise.race([reader.read(), late]).finally(() => clearTimeout(timer));
         if (done) throw new Error('stream ended');
         buffer += value;
       }
@@ -289,7 +298,6 @@ describe('live availability', () => {
     expect(snapshot.data.seats).toHaveLength(100);
 
     const seats = event.seatIds.slice(0, 2);
-    const heldAt = Date.now();
     await holdSeats(a.deps.orm.em.fork(), {
       holdId: randomUUID(),
       eventId: event.eventId,
@@ -298,12 +306,13 @@ describe('live availability', () => {
       until: new Date(Date.now() + 60_000),
       maxSeatsPerCustomer: 10,
     });
+    // How soon it arrives is measured by `npm run bench:latency`; here only that it does, and what it says.
     const change = await nextMessage();
-    const latency = Date.now() - heldAt;
     expect(change.event).toBe('change');
+    expect(change.data.eventId).toBe(event.eventId);
+    expect(change.data.seats).toHaveLength(2);
     expect(change.data.seats).toEqual(expect.arrayContaining(seats.map((seatId) => ({ seatId, status: 'held' }))));
     expect(change.data.availability.totals).toMatchObject({ available: 98, held: 2 });
-    expect(latency).toBeLessThan(1_000);
     abort.abort();
   });
 });

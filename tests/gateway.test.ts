@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { createGateway, type Gateway } from '../api/gateway/gateway.app.ts';
@@ -7,8 +7,21 @@ import { listen, type Listening } from '../common/http/listen.ts';
 import { freePort } from '../common/infra/ports.ts';
 import { testConfig, testLogger } from './support/context.ts';
 
+/** A promise the test settles: what an upstream waits on instead of a timer. */
+function gate(): { opened: Promise<void>; open(): void } {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** What the stand-ins wait on: the slow route answers once `slow` opens, the stream sends its rest once `stream` opens. */
+interface Gates {
+  slow: ReturnType<typeof gate>;
+  stream: ReturnType<typeof gate>;
+}
+
 /** A stand-in service instance: real HTTP on a real port, answering with what it received. */
-function upstreamApp(name: string, rabbitmq: 'ok' | 'down' = 'ok') {
+function upstreamApp(name: string, gates: Gates, rabbitmq: 'ok' | 'down' = 'ok') {
   const app = new Hono();
   app.get('/health', (c) => c.json({ status: 'ok', service: name }));
   app.get('/ready', (c) =>
@@ -32,15 +45,15 @@ function upstreamApp(name: string, rabbitmq: 'ok' | 'down' = 'ok') {
     }),
   );
   app.get('/events/slow', async (c) => {
-    await new Promise((r) => setTimeout(r, 1_500));
+    await gates.slow.opened;
     return c.json({ late: true });
   });
   app.get('/events/stream', (c) =>
     streamSSE(c, async (stream) => {
-      for (let i = 1; i <= 3; i++) {
-        await stream.writeSSE({ event: 'availability', data: JSON.stringify({ n: i }) });
-        await stream.sleep(300);
-      }
+      await stream.writeSSE({ event: 'availability', data: JSON.stringify({ n: 1 }) });
+      // The rest only once the client has the first: a proxy that buffers the stream would never deliver it.
+      await gates.stream.opened;
+      for (let i = 2; i <= 3; i++) await stream.writeSSE({ event: 'availability', data: JSON.stringify({ n: i }) });
     }),
   );
   app.all('*', async (c) =>
@@ -57,21 +70,24 @@ function upstreamApp(name: string, rabbitmq: 'ok' | 'down' = 'ok') {
 }
 
 describe('gateway', () => {
-  const servers: Listening[] = [];
+  // Every test gets its own stand-in instances and its own gateway, so none depends on what another started or stopped.
+  let servers: Listening[];
+  let gates: Gates;
   let eventsA: Listening;
   let eventsB: Listening;
-  let deadPort: number;
   let gateway: Gateway;
   let server: Listening;
   let base: string;
 
-  beforeAll(async () => {
-    eventsA = await listen(upstreamApp('events-a'), 0, '127.0.0.1');
-    eventsB = await listen(upstreamApp('events-b'), 0, '127.0.0.1');
-    const users = await listen(upstreamApp('users'), 0, '127.0.0.1');
-    const bookings = await listen(upstreamApp('bookings'), 0, '127.0.0.1');
+  beforeEach(async () => {
+    servers = [];
+    gates = { slow: gate(), stream: gate() };
+    eventsA = await listen(upstreamApp('events-a', gates), 0, '127.0.0.1');
+    eventsB = await listen(upstreamApp('events-b', gates), 0, '127.0.0.1');
+    const users = await listen(upstreamApp('users', gates), 0, '127.0.0.1');
+    const bookings = await listen(upstreamApp('bookings', gates), 0, '127.0.0.1');
     servers.push(eventsA, eventsB, users, bookings);
-    deadPort = await freePort();
+    const deadPort = await freePort();
     const config = testConfig({
       USERS_URLS: `http://127.0.0.1:${users.port}`,
       EVENTS_URLS: `http://127.0.0.1:${eventsA.port},http://127.0.0.1:${eventsB.port}`,
@@ -84,18 +100,20 @@ describe('gateway', () => {
     base = `http://127.0.0.1:${server.port}`;
   });
 
+  afterEach(async () => {
+    gates.slow.open();
+    gates.stream.open();
+    await server?.close();
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
   /** Restarts the second events instance on its old port; its next health check puts it back in the rotation. */
   async function bringBackEventsB(port: number): Promise<void> {
-    eventsB = await listen(upstreamApp('events-b'), port, '127.0.0.1');
+    eventsB = await listen(upstreamApp('events-b', gates), port, '127.0.0.1');
     servers.push(eventsB);
     await gateway.checkInstances();
     expect(gateway.pools.events.unhealthy()).toEqual([]);
   }
-
-  afterAll(async () => {
-    await server?.close();
-    await Promise.all(servers.map((s) => s.close()));
-  });
 
   it('routes each public prefix to the service that owns it, without the /api/v1 prefix', async () => {
     const auth = (await (await fetch(`${base}/api/v1/auth/login`, { method: 'POST', body: '{"email":"a@b.c"}' })).json()) as Record<
@@ -142,7 +160,8 @@ describe('gateway', () => {
     const first = decoder.decode((await reader.read()).value);
     expect(first).toContain('event: availability');
     expect(first).toContain('{"n":1}');
-    expect(first).not.toContain('{"n":3}');
+    expect(first).not.toContain('{"n":2}');
+    gates.stream.open();
     let rest = '';
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
     expect(rest).toContain('{"n":3}');
@@ -203,8 +222,8 @@ describe('gateway', () => {
   });
 
   it('reports 200 when every service and infrastructure piece is healthy, and names a broker a service cannot reach', async () => {
-    const payments = await listen(upstreamApp('payments'), 0, '127.0.0.1');
-    const cutOff = await listen(upstreamApp('payments-b', 'down'), 0, '127.0.0.1');
+    const payments = await listen(upstreamApp('payments', gates), 0, '127.0.0.1');
+    const cutOff = await listen(upstreamApp('payments-b', gates, 'down'), 0, '127.0.0.1');
     servers.push(payments, cutOff);
     const urls = (port: number) => `http://127.0.0.1:${port}`;
     const healthOf = async (paymentsUrls: string) => {

@@ -1,6 +1,7 @@
 // The outbox relay: facts committed with a change reach RabbitMQ once the broker confirmed them, even after an outage.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import { ZodError } from 'zod';
 import { openServiceOrm, type Orm } from '../common/db/orm.ts';
 import { enqueueEvent, OutboxRelay } from '../common/messaging/outbox.ts';
 import { connectRabbit, type Rabbit } from '../common/messaging/rabbitmq.ts';
@@ -92,10 +93,23 @@ describe('the outbox relay', () => {
     expect(received).not.toContain(id);
   });
 
-  it('refuses to build a fact that does not fit its contract', () => {
-    expect(() =>
-      enqueueEvent(orm.em.fork(), userRegisteredV1, { userId: 'not-a-uuid', email: 'x', name: 'x', role: 'user' }, 'test'),
-    ).toThrow();
+  it('refuses to build a fact that does not fit its contract, and stages no row for it', async () => {
+    const em = orm.em.fork();
+    const name = `misfit ${crypto.randomUUID()}`;
+    let refused: unknown;
+    try {
+      enqueueEvent(em, userRegisteredV1, { userId: 'not-a-uuid', email: 'misfit@example.com', name, role: 'user' }, 'test');
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(ZodError);
+    expect((refused as ZodError).issues.map((issue) => issue.path.join('.'))).toEqual(['userId']);
+    // Flushing what the refused call left behind writes nothing to the outbox.
+    await em.flush();
+    const [row] = await orm.em
+      .fork()
+      .execute<{ n: string }[]>("select count(*) as n from outbox_message where payload->'data'->>'name' = ?", [name]);
+    expect(Number(row!.n)).toBe(0);
   });
 
   it('keeps facts while RabbitMQ is unreachable and sends every one when it is back', async () => {
@@ -103,8 +117,14 @@ describe('the outbox relay', () => {
     await until(() => !rabbit.isConnected(), 5_000);
     const ids = Array.from({ length: 20 }, () => crypto.randomUUID());
     await commitFacts(ids);
-    relay.kick();
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Wait for a pass of the relay made after the commit: each one starts by asking whether the broker is there.
+    const brokerChecks = vi.spyOn(rabbit, 'isConnected');
+    try {
+      relay.kick();
+      await until(() => brokerChecks.mock.results.some((r) => r.type === 'return' && r.value === false), 15_000);
+    } finally {
+      brokerChecks.mockRestore();
+    }
     expect(await unsent(ids)).toBe(20);
     expect(ids.some((id) => received.includes(id))).toBe(false);
     await brokerLink.restore();

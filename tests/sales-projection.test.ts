@@ -10,6 +10,7 @@ import { bookingCancelledV1, bookingConfirmedV1 } from '../contracts/bookings.ts
 import { salesSubscription } from '../domain/events/subscriptions.ts';
 import { ormSettings } from '../workers/services.ts';
 import { testConfig } from './support/context.ts';
+import { until } from './support/wait.ts';
 
 const [countSale, uncountSale] = salesSubscription().handlers as [
   ReturnType<typeof salesSubscription>['handlers'][number],
@@ -76,18 +77,30 @@ describe('the sales projection', () => {
     // The confirmation's transaction has counted the sale but not committed when the cancellation runs.
     let commit: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (commit = resolve));
-    let counting: () => void = () => undefined;
-    const counted = new Promise<void>((resolve) => (counting = resolve));
+    let counting: (pid: number) => void = () => undefined;
+    const counted = new Promise<number>((resolve) => (counting = resolve));
     const confirming = orm.em.fork().transactional(async (tx) => {
       await confirmed.apply(tx);
-      counting();
+      const [backend] = await tx.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
+      counting(backend!.pid);
       await held;
     });
-    await counted;
+    const confirmingPid = await counted;
     const cancelling = apply(cancelled);
-    // Give the cancellation time to reach the row the confirmation holds, then let the confirmation commit.
-    await new Promise((r) => setTimeout(r, 200));
-    commit();
+    // Once the cancellation waits on the row the confirmation holds, let the confirmation commit.
+    const waitingOnConfirmation = async () =>
+      Number(
+        (
+          await orm.em
+            .fork()
+            .execute<{ n: string }[]>('select count(*) as n from pg_stat_activity where ? = any(pg_blocking_pids(pid))', [confirmingPid])
+        )[0]!.n,
+      ) > 0;
+    try {
+      await until(waitingOnConfirmation, 15_000);
+    } finally {
+      commit();
+    }
     await Promise.all([confirming, cancelling]);
     expect(await sold(eventId)).toEqual({ seats: 0, revenue: 0 });
   });

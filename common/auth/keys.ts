@@ -96,6 +96,10 @@ export async function loadSigningKeys(config: Pick<Config, 'env' | 'dataDir' | '
   if (config.env === 'production') {
     throw new KeysError('AUTH_KEYS_FILE must name the token signing keys in production (a JSON file {"keys": [private JWK, ...]})');
   }
-  const file = join(secretsDir(config), 'auth-keys.json');
+  return ensureKeysFile(join(secretsDir(config), 'auth-keys.json'));
+}
+
+/** The keys in `file`, generated there first (one Ed25519 key) when it does not exist; safe for concurrent starts. */
+export async function ensureKeysFile(file: string): Promise<SigningKeys> {
   return parseSigningKeys(await persistentSecret(file, generateKeysFile), file);
 }

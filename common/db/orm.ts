@@ -1,4 +1,5 @@
 // Each service's MikroORM: its own database (created when missing), its own entities, migrations run on start.
+import { createHash } from 'node:crypto';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { EntitySchema } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
@@ -69,8 +70,12 @@ export async function ensureDatabase(clientUrl: string): Promise<boolean> {
     try {
       await client.query(`create database "${name}"`);
     } catch (err) {
-      // Another process created it between our check and our create.
-      if ((err as { code?: string }).code !== '42P04') throw err;
+      // Another process created it between our check and our create: 42P04 duplicate_database, or 23505 when both
+      // creates raced past the catalog check and met on pg_database's unique name index.
+      const code = (err as { code?: string }).code;
+      if (code !== '42P04' && code !== '23505') throw err;
+      const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+      if (!exists.rowCount) throw err;
       return false;
     }
     return true;
@@ -84,6 +89,34 @@ export async function recreateDatabase(clientUrl: string): Promise<void> {
     await client.query(`drop database if exists "${name}" with (force)`);
     await client.query(`create database "${name}"`);
   });
+}
+
+/** The advisory lock key that serializes migrations of one database: the same for every process that migrates it. */
+export function migrationLockKey(name: string): string {
+  return createHash('sha256').update(`eventix migrations ${name}`).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Runs `run` while holding a session advisory lock on the database, on a connection of its own: two instances of one
+ * service starting at once migrate one after the other, and the second finds nothing left to apply. The lock goes with
+ * the session, so a process that dies while migrating releases it.
+ */
+export async function withMigrationLock<T>(clientUrl: string, run: () => Promise<T>): Promise<T> {
+  const key = migrationLockKey(databaseName(clientUrl));
+  const client = new pg.Client({ connectionString: clientUrl, connectionTimeoutMillis: 5_000 });
+  // A connection lost while migrating surfaces through the migration's own queries; unhandled, it would end the process.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1::bigint)', [key]);
+    try {
+      return await run();
+    } finally {
+      await client.query('select pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 export interface OpenOrmOptions {
@@ -100,7 +133,7 @@ export async function openServiceOrm(settings: ServiceOrmSettings, options: Open
   try {
     await orm.em.getConnection().execute('select 1');
     if (options.migrate) {
-      const applied = await orm.migrator.up();
+      const applied = await withMigrationLock(settings.clientUrl, () => orm.migrator.up());
       if (applied.length > 0) options.logger?.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
     }
   } catch (err) {

@@ -5,6 +5,7 @@ import { capturingLogger, type LogLine } from '../support/logs.ts';
 import { eventOnSale, eventsCtx } from '../support/events.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { PASSWORD, uniqueEmail } from '../support/users.ts';
+import { until } from '../support/wait.ts';
 
 describe('logs', () => {
   const lines: LogLine[] = [];
@@ -40,7 +41,16 @@ describe('logs', () => {
       refreshed.accessToken,
     );
     expect(paid.body.status).toBe('CONFIRMED');
-    await new Promise((r) => setTimeout(r, 500));
+    // A request line is written once its answer has gone out, so the last ones may still be on their way here.
+    const requestLines = () => lines.filter((l) => l.msg === 'request' || l.msg === 'request failed');
+    const loggedBy = (id: string) =>
+      new Set(
+        requestLines()
+          .filter((l) => l.requestId === id)
+          .map((l) => l.service),
+      );
+    // Should one never come, the checks below name the request it is missing for.
+    await until(() => requestIds.every((id) => loggedBy(id).has('gateway') && loggedBy(id).size >= 2), 15_000).catch(() => undefined);
 
     const text = lines.map((l) => JSON.stringify(l)).join('\n');
     for (const secret of [
@@ -54,17 +64,20 @@ describe('logs', () => {
       expect(text).not.toContain(secret);
     }
     expect(lines.every((l) => typeof l.service === 'string')).toBe(true);
-    const requestLines = lines.filter((l) => l.msg === 'request' || l.msg === 'request failed');
-    expect(requestLines.length).toBeGreaterThan(0);
-    expect(requestLines.every((l) => typeof l.requestId === 'string' && typeof l.route === 'string' && typeof l.ms === 'number')).toBe(
+    expect(requestLines().length).toBeGreaterThan(0);
+    expect(requestLines().every((l) => typeof l.requestId === 'string' && typeof l.route === 'string' && typeof l.ms === 'number')).toBe(
       true,
     );
     // Each request of the journey is logged by the gateway and by the service that answered it, under the same id.
     for (const id of requestIds) {
-      const seenBy = new Set(requestLines.filter((l) => l.requestId === id).map((l) => l.service));
+      const seenBy = loggedBy(id);
       expect({ id, gateway: seenBy.has('gateway'), services: seenBy.size }).toEqual({ id, gateway: true, services: 2 });
       // ...and under one trace id: the service continued the gateway's trace.
-      const traces = new Set(requestLines.filter((l) => l.requestId === id).map((l) => l.traceId));
+      const traces = new Set(
+        requestLines()
+          .filter((l) => l.requestId === id)
+          .map((l) => l.traceId),
+      );
       expect({ id, traces: [...traces].map((t) => /^[0-9a-f]{32}$/.test(String(t))) }).toEqual({ id, traces: [true] });
     }
   });

@@ -1,5 +1,6 @@
 // docker-compose.yml read as Compose would read it, without a Docker binary: YAML with merge keys, `${VAR:-default}`
-// interpolation, and validation against the Compose Specification's JSON schema.
+// interpolation, override files merged on top, an env file read, and validation against the Compose Specification's
+// JSON schema.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -44,9 +45,51 @@ function interpolateValues(node: unknown, env: Record<string, string | undefined
   return node;
 }
 
+/** The file as written: anchors and merge keys applied, variables left as they are. */
+export function readCompose(path: string): ComposeFile {
+  return parse(readFileSync(path, 'utf8'), { merge: true }) as ComposeFile;
+}
+
 /** The file as Compose resolves it: anchors and merge keys applied, variables from `env` interpolated. */
 export function loadCompose(path: string, env: Record<string, string | undefined> = {}): ComposeFile {
-  return interpolateValues(parse(readFileSync(path, 'utf8'), { merge: true }), env) as ComposeFile;
+  return interpolateValues(readCompose(path), env) as ComposeFile;
+}
+
+/** An env file as Compose reads it (`.env`, `--env-file`): `NAME=value` lines; blank lines and `#` comments skipped. */
+export function readEnvFile(path: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(line);
+    if (match) env[match[1]!] = match[2]!.trim().replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return env;
+}
+
+// Compose appends these lists from an override file to the base file's; every other list (command, entrypoint, a
+// health check's test) is replaced.
+const APPENDED_LISTS = new Set(['ports', 'expose', 'volumes', 'dns', 'extra_hosts', 'env_file']);
+
+function mergeNode(base: unknown, override: unknown, key: string): unknown {
+  if (Array.isArray(base) && Array.isArray(override)) {
+    return APPENDED_LISTS.has(key) ? [...base, ...override.filter((item) => !base.includes(item))] : override;
+  }
+  if (base && override && typeof base === 'object' && typeof override === 'object' && !Array.isArray(base) && !Array.isArray(override)) {
+    const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [k, value] of Object.entries(override)) merged[k] = k in merged ? mergeNode(merged[k], value, k) : value;
+    return merged;
+  }
+  return override;
+}
+
+/** `docker compose -f first -f second …`: each later file merged on top of the ones before, as far as Eventix uses it. */
+export function loadComposeFiles(paths: string[], env: Record<string, string | undefined> = {}): ComposeFile {
+  return paths.map((path) => loadCompose(path, env)).reduce((merged, file) => mergeNode(merged, file, '') as ComposeFile);
+}
+
+/** Every variable the file requires with `${VAR:?message}` or `${VAR?message}`. */
+export function requiredVariables(path: string): string[] {
+  const text = readFileSync(path, 'utf8');
+  return [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?\?/g)].map((m) => m[1]!))].sort();
 }
 
 /** The schema names itself with draft-04 style `id`s, which ajv refuses; the names carry no meaning for validation. */
