@@ -134,6 +134,8 @@ describe('dead letters', () => {
 
     // The consumer is stopped while the fix is deployed, so the replayed message can be seen as it will be delivered.
     await stop();
+    // The broker counts the cancelled consumer out a moment after the channel closes.
+    await until(async () => (await channel.checkQueue(queue)).consumerCount === 0, 10_000, 50);
     broken = false;
     const moved: unknown[] = [];
     const replay = await replayDeadLetters(model, queue, { messageId: fact.id, onMoved: (m) => moved.push(m) });

@@ -39,8 +39,13 @@ describe('payment activities under Temporal', () => {
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
     });
     workers = [
-      await Worker.create({ connection, taskQueue: workflowQueue, workflowBundle: bundle }),
-      await Worker.create({ connection, taskQueue: paymentsQueue, activities: createPaymentsActivities(ctx) }),
+      await Worker.create({ connection, namespace: config.temporal.namespace, taskQueue: workflowQueue, workflowBundle: bundle }),
+      await Worker.create({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: paymentsQueue,
+        activities: createPaymentsActivities(ctx),
+      }),
     ];
     runs = workers.map((w) => w.run());
   }, 60_000);
