@@ -109,8 +109,8 @@ function literalSecrets(file: ComposeFile): string[] {
 
 const hostOf = (address: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(address) ? new URL(address).hostname : address.split(':')[0]!);
 
-/** Every address a process's configuration would dial, by the configuration key it comes from. */
-function dialedAddresses(config: Config): Record<string, string> {
+/** Every address a process's configuration would dial, by the configuration key it comes from: its own database only. */
+function dialedAddresses(config: Config, process: string): Record<string, string> {
   const addresses: Record<string, string> = {
     'rabbitmq.url': config.rabbitmq.url,
     'temporal.address': config.temporal.address,
@@ -118,7 +118,7 @@ function dialedAddresses(config: Config): Record<string, string> {
   };
   for (const s of SERVICE_NAMES) {
     config.services[s].urls.forEach((url, i) => (addresses[`services.${s}.urls[${i}]`] = url));
-    addresses[`services.${s}.databaseUrl`] = config.services[s].databaseUrl;
+    if (s === process) addresses[`services.${s}.databaseUrl`] = config.services[s].databaseUrl;
   }
   if (config.tracing.otlpTracesUrl) addresses['tracing.otlpTracesUrl'] = config.tracing.otlpTracesUrl;
   return addresses;
@@ -135,7 +135,7 @@ function configProblems(file: ComposeFile): string[] {
       problems.push(`${name}: ${(err as Error).message}`);
       continue;
     }
-    for (const [key, address] of Object.entries(dialedAddresses(config))) {
+    for (const [key, address] of Object.entries(dialedAddresses(config, processOf(name)))) {
       if (!file.services[hostOf(address)]) problems.push(`${name}: ${key} → ${hostOf(address)}`);
     }
     if (!config.tracing.otlpTracesUrl) problems.push(`${name}: no trace endpoint`);
@@ -303,6 +303,13 @@ describe('docker-compose.yml', () => {
   it('starts every application process with a configuration it accepts, dialing compose services only', () => {
     expect(configProblems(compose)).toEqual([]);
     expect(configProblems(dev)).toEqual([]);
+  });
+
+  it('gives each process the credentials of its own database and of no other', () => {
+    for (const name of APP_PROCESSES) {
+      const databases = Object.keys(envOf(compose, name)).filter((key) => key.endsWith('_DATABASE_URL'));
+      expect(databases, name).toEqual(processOf(name) === 'gateway' ? [] : [`${processOf(name).toUpperCase()}_DATABASE_URL`]);
+    }
   });
 
   it('refuses a process left to dial 127.0.0.1, as bookings did for events', () => {
