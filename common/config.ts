@@ -126,6 +126,9 @@ const envSchema = z.object({
 
   SERVICE_MODE: z.enum(['all', 'api', 'worker']).default('all'),
   TEMPORAL_CLI: z.string().min(1).optional(),
+  // Which Temporal `npm start` and the benchmarks run when none answers at TEMPORAL_ADDRESS: the CLI's dev server
+  // (one SQLite file, built-in Web UI) or Temporal server proper over the local PostgreSQL (several history shards).
+  TEMPORAL_SERVER: z.enum(['dev', 'server']).default('dev'),
   // Set by `npm start` for the processes it runs, so they stop with it.
   EVENTIX_PARENT_PID: z.string().regex(/^\d+$/, 'expected a process id').transform(Number).optional(),
   READY_CHECK_TIMEOUT_MS: positiveInt(2_000),
@@ -214,6 +217,8 @@ export interface Config {
     namespace: string;
     uiUrl: string;
     cli: string | undefined;
+    /** What `npm start` runs when no Temporal answers: the dev server or Temporal server over PostgreSQL. */
+    server: Env['TEMPORAL_SERVER'];
     workflowBundle: string | undefined;
     metricsAddress: string | undefined;
   };
@@ -275,6 +280,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       namespace: e.TEMPORAL_NAMESPACE,
       uiUrl: e.TEMPORAL_UI_URL,
       cli: e.TEMPORAL_CLI,
+      server: e.TEMPORAL_SERVER,
       workflowBundle: e.TEMPORAL_WORKFLOW_BUNDLE,
       metricsAddress: e.TEMPORAL_METRICS_ADDRESS,
     },

@@ -1,4 +1,5 @@
-// `npm run bootstrap`: checks and prepares what the platform needs, one line per missing piece.
+// `npm run bootstrap`: checks and prepares what the platform needs, one line per missing piece; with
+// TEMPORAL_SERVER=server it builds Temporal server's binaries instead of the Temporal CLI.
 // With --check (as `npm test` runs it) the platform's databases are left alone, since tests make their own.
 import { ConfigError, loadConfig, SERVICE_NAMES } from '../common/config.ts';
 import { bootstrap, type BootstrapResult } from '../common/infra/bootstrap.ts';
@@ -14,6 +15,7 @@ try {
     databaseUrls: SERVICE_NAMES.map((s) => config.services[s].databaseUrl),
     rabbitmqUrl: config.rabbitmq.url,
     temporalCli: config.temporal.cli,
+    temporalServer: config.temporal.server,
     createDatabases: !checkOnly,
     progress: (line) => console.log(line),
   });
@@ -29,4 +31,5 @@ if (problems.length > 0 || !result) {
 const created = result.createdDatabases.length ? ` (created ${result.createdDatabases.join(', ')})` : '';
 console.log(checkOnly ? 'PostgreSQL reachable' : `PostgreSQL reachable; databases ready${created}`);
 console.log('RabbitMQ reachable');
-console.log(`Temporal CLI: ${result.temporalCli}`);
+if (result.temporalServer === 'dev') console.log(`Temporal CLI: ${result.temporalCli}`);
+else console.log(`Temporal server: ${result.temporalServerBinaries.server}; its SQL tool: ${result.temporalServerBinaries.sqlTool}`);

@@ -1,4 +1,5 @@
-// `npm start`: the whole platform on one machine — infrastructure check, Temporal dev server, mail catcher, five processes.
+// `npm start`: the whole platform on one machine — infrastructure check, Temporal (the dev server, or Temporal server
+// over PostgreSQL with TEMPORAL_SERVER=server), mail catcher, five processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,7 +10,14 @@ import { ConfigError, loadConfig, SERVICE_NAMES, type Config, type ServiceName }
 import { bootstrap } from '../common/infra/bootstrap.ts';
 import { portOpen } from '../common/infra/ports.ts';
 import { InfraError } from '../common/infra/system.ts';
-import { startTemporalDevServer, temporalReachable, type DevServer } from '../common/infra/temporal-cli.ts';
+import type { Daemon } from '../common/infra/daemon.ts';
+import { startTemporalDevServer, temporalReachable } from '../common/infra/temporal-cli.ts';
+import {
+  DEFAULT_DATABASE_PREFIX,
+  startTemporalServer,
+  TEMPORAL_SERVER_VERSION,
+  type TemporalServerBinaries,
+} from '../common/infra/temporal-server.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 type ProcessName = ServiceName | 'gateway' | 'maildev';
@@ -49,7 +57,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
 }
 
 const children: { name: ProcessName; child: ChildProcess }[] = [];
-let temporal: DevServer | undefined;
+let temporal: Daemon | undefined;
 let stopping = false;
 
 async function stopAll(code: number): Promise<void> {
@@ -96,29 +104,47 @@ async function main(config: Config): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
-  say('checking PostgreSQL, RabbitMQ and the Temporal CLI…');
+  say(`checking PostgreSQL, RabbitMQ and ${config.temporal.server === 'dev' ? 'the Temporal CLI' : "Temporal server's binaries"}…`);
   const infra = await bootstrap({
     databaseUrls: SERVICE_NAMES.map((s) => config.services[s].databaseUrl),
     rabbitmqUrl: config.rabbitmq.url,
     temporalCli: config.temporal.cli,
+    temporalServer: config.temporal.server,
     createDatabases: true,
     progress: say,
   });
-  await startTemporal(config, infra.temporalCli, dataDir);
+  await startTemporal(config, infra.temporalServer === 'dev' ? infra.temporalCli : infra.temporalServerBinaries, dataDir);
   await startMailCatcher(config, dataDir);
   const gatewayUrl = await startPlatform(config);
   printReady(config, gatewayUrl);
 }
 
-/** Uses a Temporal server already listening on the configured address, or starts the dev server with its data here. */
-async function startTemporal(config: Config, binary: string, dataDir: string): Promise<void> {
+/**
+ * Uses a Temporal server already listening on the configured address, or starts the one TEMPORAL_SERVER names: the
+ * dev server with its data here, or Temporal server with its data in the local PostgreSQL and its config here.
+ */
+async function startTemporal(config: Config, binaries: string | TemporalServerBinaries, dataDir: string): Promise<void> {
+  const [ip, port] = config.temporal.address.split(':');
   if (await temporalReachable(config.temporal.address)) {
     say(`Temporal already running at ${config.temporal.address}; using it`);
+  } else if (typeof binaries !== 'string') {
+    const postgres = new URL(config.services.users.databaseUrl).host;
+    say(
+      `starting Temporal server ${TEMPORAL_SERVER_VERSION} on ${config.temporal.address} (data in PostgreSQL at ${postgres}: ` +
+        `${DEFAULT_DATABASE_PREFIX} and ${DEFAULT_DATABASE_PREFIX}_visibility; config and log in ${join(config.dataDir, 'temporal-server')})`,
+    );
+    temporal = await startTemporalServer({
+      binaries,
+      ip,
+      port: Number(port),
+      databases: { postgresUrl: config.services.users.databaseUrl, prefix: DEFAULT_DATABASE_PREFIX },
+      dir: join(dataDir, 'temporal-server'),
+      namespace: config.temporal.namespace,
+    });
   } else {
-    const [ip, port] = config.temporal.address.split(':');
     say(`starting the Temporal dev server on ${config.temporal.address} (data in ${join(config.dataDir, 'temporal.db')})`);
     temporal = await startTemporalDevServer({
-      binary,
+      binary: binaries,
       ip,
       port: Number(port),
       uiPort: portOf(config.temporal.uiUrl),
@@ -185,7 +211,7 @@ function printReady(config: Config, gatewayUrl: string): void {
     ['API docs (all services)', `${gatewayUrl}/docs`],
     ['Platform health', `${gatewayUrl}/health`],
     ...SERVICE_NAMES.map((s): [string, string] => [`${s} service docs`, `http://127.0.0.1:${config.services[s].port}/docs`]),
-    ['Temporal Web UI', config.temporal.uiUrl],
+    ['Temporal Web UI', config.temporal.server === 'dev' ? config.temporal.uiUrl : 'not included with Temporal server (see README)'],
     ['Mail catcher', `${config.mail.uiUrl}/index.html`],
     ['RabbitMQ management', 'http://127.0.0.1:15672 (when the management plugin is enabled)'],
     ['Admin sign-in', `${config.auth.admin.email} / ${config.auth.admin.password ? '(ADMIN_PASSWORD)' : DEFAULT_ADMIN_PASSWORD}`],

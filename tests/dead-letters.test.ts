@@ -14,6 +14,7 @@ import { consumerSetup } from '../common/messaging/consumer.ts';
 import { listDeadLetters, replayDeadLetters, REPLAYS_HEADER } from '../common/messaging/dead-letters.ts';
 import { on } from '../common/messaging/fact-handler.ts';
 import { deadLetterExchange, deadLetterQueue, queueName } from '../common/messaging/queues.ts';
+import { removeTopology } from './support/broker.ts';
 import { buildEnvelope, defineEvent, type EnvelopeOf } from '../contracts/envelope.ts';
 import { ormSettings } from '../workers/services.ts';
 import { testConfig, testLogger } from './support/context.ts';
@@ -45,14 +46,7 @@ describe('dead letters', () => {
 
   afterAll(async () => {
     for (const c of consumers) await c.close().catch(() => undefined);
-    // A channel of its own: a failed test may have left the shared one closed.
-    const cleanup = await model?.createChannel();
-    for (const queue of declared) {
-      await cleanup?.deleteQueue(queue);
-      await cleanup?.deleteQueue(deadLetterQueue(queue));
-    }
-    await cleanup?.deleteExchange(deadLetterExchange(exchange));
-    await cleanup?.deleteExchange(exchange);
+    await removeTopology(model, exchange, declared);
     await model?.close();
     await orm?.close();
   });

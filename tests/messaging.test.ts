@@ -133,6 +133,43 @@ describe('facts between services', () => {
     });
   });
 
+  it('keeps the newest of each event in the catalog when a burst of its updates arrives out of order', async () => {
+    const eventIds = [randomUUID(), randomUUID(), randomUUID()];
+    const venueId = randomUUID();
+    const now = Date.now();
+    // Ten updates per event, published at once (so the consumer applies them in batches), newest in the middle.
+    const ages = [5, 9, 2, 7, 0, 8, 3, 6, 1, 4];
+    const envelopes = eventIds.flatMap((eventId) =>
+      ages.map((age) =>
+        buildEnvelope(
+          eventUpdatedV1,
+          {
+            eventId,
+            title: `age ${age}`,
+            venueId,
+            venueName: 'Hall',
+            startsAt: new Date(now).toISOString(),
+            endsAt: null,
+            status: 'published',
+          },
+          'test',
+          new Date(now - age * 1000),
+        ),
+      ),
+    );
+    for (const envelope of envelopes) {
+      channel.publish(config.rabbitmq.exchange, eventUpdatedV1.routingKey, Buffer.from(JSON.stringify(envelope)), {
+        persistent: true,
+        messageId: envelope.id,
+      });
+    }
+    await channel.waitForConfirms();
+    for (const envelope of envelopes) await until(() => applied('bookings', 'bookings.event-catalog', envelope.id), 10_000);
+    for (const eventId of eventIds) {
+      expect(await one('bookings', 'select title from event_catalog where event_id = ?', [eventId])).toEqual({ title: 'age 0' });
+    }
+  });
+
   it('sends a poison message and one whose handler always fails to the dead-letter queue, and keeps the rest flowing', async () => {
     const queue = queueName(config.rabbitmq.exchange, 'bookings', 'event-catalog');
     const before = (await channel.checkQueue(deadLetterQueue(queue))).messageCount;

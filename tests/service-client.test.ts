@@ -1,9 +1,10 @@
 // Calls to another service go to its instances in turn, each under the same timeout, and end in one typed error that
-// names every instance's reason when none answered; the availability precheck is skipped when events cannot be asked.
+// names every instance's reason when none answered; the hold route's seat claim leaves the saga to decide when events
+// cannot be asked.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { precheckAvailability } from '../api/bookings/availability-precheck.ts';
+import { seatClaims } from '../api/bookings/holds.handlers.ts';
 import { createServiceClient, UpstreamUnavailable, type InstanceFailure } from '../common/http/service-client.ts';
 import { UpstreamPool } from '../common/http/upstream-pool.ts';
 
@@ -85,27 +86,73 @@ describe('a service client', () => {
   });
 });
 
-describe('the availability precheck', () => {
+describe('a seat claim from the hold route', () => {
   const eventId = randomUUID();
+  const request = {
+    holdId: randomUUID(),
+    eventId,
+    customerId: randomUUID(),
+    selection: { seatIds: [randomUUID()] },
+    until: new Date(Date.now() + 60_000).toISOString(),
+    fresh: true,
+  };
+  const configOf = (urls: string[]) =>
+    ({ services: { events: { urls } }, auth: { gatewaySecret: 'platform-secret' }, dataDir: '/nonexistent' }) as unknown as Parameters<
+      typeof seatClaims
+    >[0];
+  const problem = (status: number, code: string, errors?: { field: string; message: string }[]) =>
+    new Response(JSON.stringify({ type: 'about:blank', title: 'x', status, code, detail: `refused: ${code}`, errors }), {
+      status,
+      headers: { 'content-type': 'application/problem+json' },
+    });
 
-  it('is skipped when no events instance can be asked', async () => {
-    await expect(precheckAvailability([DOWN], eventId, { seatIds: [randomUUID()] }, instances({}))).resolves.toBeUndefined();
+  it('is unanswered when no events instance can be asked, so the saga decides', async () => {
+    await expect(seatClaims(configOf([DOWN]), instances({})).claim(request)).resolves.toEqual({ outcome: 'unanswered' });
+  });
+
+  it('posts the claim with the platform secret and answers the hold', async () => {
+    const seen: { method?: string; secret?: string | null; body?: unknown }[] = [];
+    const hold = { holdId: request.holdId, eventId, expiresAt: request.until, seats: [], totalMinor: 0, currency: 'EUR' };
+    const events: typeof fetch = (input, init) => {
+      seen.push({
+        method: init?.method,
+        secret: new Headers(init?.headers).get('x-eventix-gateway'),
+        body: JSON.parse(init?.body as string),
+      });
+      return Promise.resolve(Response.json(hold));
+    };
+    await expect(seatClaims(configOf(['http://events.test']), events).claim(request)).resolves.toEqual({ outcome: 'held', hold });
+    expect(seen).toEqual([{ method: 'POST', secret: 'platform-secret', body: request }]);
   });
 
   it("passes on the events service's word that the event does not exist", async () => {
-    const events = instances({ 'http://events.test': () => new Response(null, { status: 404 }) });
-    await expect(precheckAvailability([DOWN, 'http://events.test'], eventId, { seatIds: [randomUUID()] }, events)).rejects.toMatchObject({
-      code: 'EVENT_NOT_FOUND',
+    const events = instances({ 'http://events.test': () => problem(404, 'EVENT_NOT_FOUND') });
+    const claim = await seatClaims(configOf([DOWN, 'http://events.test']), events).claim(request);
+    expect(claim).toMatchObject({ outcome: 'refused', error: { kind: 'not_found', code: 'EVENT_NOT_FOUND' } });
+  });
+
+  it('turns a refusal for taken seats into the seats it names', async () => {
+    const seatId = request.selection.seatIds[0]!;
+    const events = instances({
+      'http://events.test': () => problem(409, 'SEATS_UNAVAILABLE', [{ field: `seats.${seatId}`, message: 'is already taken' }]),
+    });
+    const claim = await seatClaims(configOf(['http://events.test']), events).claim(request);
+    expect(claim).toMatchObject({
+      outcome: 'refused',
+      error: { kind: 'conflict', code: 'SEATS_UNAVAILABLE', details: { seatIds: [seatId] } },
     });
   });
 
-  it('turns away seats the seat map shows as taken', async () => {
-    const seatId = randomUUID();
+  it('asks the next instance when one refuses the platform process or lacks the route, and falls back when none answers', async () => {
+    const hold = { holdId: request.holdId, eventId, expiresAt: request.until, seats: [], totalMinor: 0, currency: 'EUR' };
     const events = instances({
-      'http://events.test': () => Response.json({ seats: [{ seatId, sectionId: randomUUID(), status: 'held' }] }),
+      'http://old.test': () => problem(404, 'NOT_FOUND'),
+      'http://strange.test': () => problem(403, 'FORBIDDEN'),
+      'http://events.test': () => Response.json(hold),
     });
-    await expect(precheckAvailability(['http://events.test'], eventId, { seatIds: [seatId] }, events)).rejects.toMatchObject({
-      code: 'SEATS_UNAVAILABLE',
-    });
+    const both = seatClaims(configOf(['http://old.test', 'http://strange.test', 'http://events.test']), events);
+    await expect(both.claim(request)).resolves.toEqual({ outcome: 'held', hold });
+    const neither = seatClaims(configOf(['http://old.test', 'http://strange.test']), events);
+    await expect(neither.claim(request)).resolves.toEqual({ outcome: 'unanswered' });
   });
 });

@@ -21,6 +21,9 @@ describe('workflow histories', () => {
       expect.arrayContaining([
         'platform-check.completed.json',
         'booking.confirmed.json',
+        'booking.confirmed.regular-bookkeeping.json',
+        'booking.claimed-hold-confirmed.json',
+        'booking.claimed-hold-not-recorded.json',
         'booking.expired.json',
         'booking.declined-then-paid.json',
         'booking.cancelled-before-payment.json',

@@ -36,6 +36,8 @@ export const bookingsService = defineService({
     }),
   worker: {
     taskQueue: TASK_QUEUES.bookings,
+    // Also the saga's local activities (its recordTransition writes): they run here, in the worker that hosts the
+    // workflows, inside the workflow task that asks for them.
     activities: (deps) =>
       createBookingsActivities({
         orm: deps.orm,

@@ -7,6 +7,8 @@ import { registerEventsRoutes } from '../api/events/events.routes.ts';
 import { loadDemoData } from '../domain/events/demo.ts';
 import type { EventsContext } from '../domain/events/events.ts';
 import { SeatFeed } from '../domain/events/seat-feed.ts';
+import { SeatState } from '../domain/events/seat-state.ts';
+import { rememberingVerifier } from '../common/auth/middleware.ts';
 import { salesSubscription } from '../domain/events/subscriptions.ts';
 import { EventRecord, PriceTier } from '../entities/events/event.entity.ts';
 import { Venue, VenueSeat, VenueSection } from '../entities/events/venue.entity.ts';
@@ -31,7 +33,16 @@ export const eventsService = defineService({
     // Seat changes of every events instance, for the live availability stream.
     const seatFeed = await SeatFeed.open(base.config.services.events.databaseUrl, base.logger);
     onClose(() => seatFeed.close());
-    return { ...remoteAuth(base), seatFeed };
+    const seatState = new SeatState(base.orm, seatFeed);
+    onClose(() => Promise.resolve(seatState.close()));
+    const auth = remoteAuth(base);
+    return {
+      ...auth,
+      // Readers present the same token again and again: each is verified once, revocations still apply at once.
+      verifier: rememberingVerifier(auth.verifier, (sid) => base.revoked.has(sid)),
+      seatFeed,
+      seatState,
+    };
   },
   subscriptions: { sales: () => salesSubscription() },
   onStart: async (deps) => {
@@ -43,7 +54,10 @@ export const eventsService = defineService({
       verifier: deps.verifier,
       sessions: deps.sessions,
       feed: deps.seatFeed,
+      seats: deps.seatState,
       startEventCancellation: eventCancellationStarter(deps.temporal.client, deps.config.bookings.eventCancellationParallelism),
+      gatewaySecret: deps.gatewaySecret,
+      maxSeatsPerCustomer: deps.config.events.maxSeatsPerCustomer,
     }),
   worker: {
     taskQueue: TASK_QUEUES.events,

@@ -17,6 +17,7 @@ import {
 import type { UntypedActivities } from '@temporalio/common';
 import type { ServiceName } from '../common/config.ts';
 import { SERVICE_ATTRIBUTE, type Tracing } from '../common/observability/tracing.ts';
+import { LOCAL_ACTIVITY_TYPES } from '../workflows/booking-record.ts';
 import type { ServiceWorkflows } from './service-manifest.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -62,7 +63,10 @@ export interface WorkerDeps {
   service: ServiceName;
   taskQueue: string;
   activities: UntypedActivities;
-  /** The workflows this worker hosts, if any (the bookings service hosts them all). */
+  /**
+   * The workflows this worker hosts, if any (the bookings service hosts them all, and its activities include the ones
+   * the booking saga runs locally: LOCAL_ACTIVITY_TYPES).
+   */
   workflows?: ServiceWorkflows;
   tracing: Tracing;
   connection: NativeConnection;
@@ -71,8 +75,20 @@ export interface WorkerDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
+/**
+ * Local activities run on the worker that runs the workflow task, never on another service's queue: a worker that
+ * hosts the workflows without them would fail every saga's first task, so it does not start.
+ */
+function assertHostsLocalActivities(deps: WorkerDeps): void {
+  const missing = LOCAL_ACTIVITY_TYPES.filter((name) => typeof deps.activities[name] !== 'function');
+  if (missing.length > 0) {
+    throw new Error(`the ${deps.service} worker hosts the workflows but not their local activities: ${missing.join(', ')}`);
+  }
+}
+
 export async function createServiceWorker(deps: WorkerDeps): Promise<Worker> {
   const { workflows, tracing } = deps;
+  if (workflows) assertHostsLocalActivities(deps);
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,

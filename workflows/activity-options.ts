@@ -10,6 +10,7 @@
 // | SEAT_COMPENSATION_ACTIVITIES   | releaseSeats, returnSeats                   | 10 s    |           | 6 hours              |
 // | PAYMENT_ACTIVITIES             | chargePayment                               | 15 s    | 5 s       | 5 attempts or 2 min  |
 // | PAYMENT_COMPENSATION_ACTIVITIES| refundPayment, undoCharge                   | 15 s    | 5 s       | 6 hours              |
+// | LOCAL_BOOKKEEPING_ACTIVITIES   | the saga's recordTransition, local          | 10 s    |           | 8 attempts or 20 s   |
 // | BOOKKEEPING_ACTIVITIES         | recordTransition a request waits on         | 10 s    |           | 8 attempts or 20 s   |
 // | CLOSING_BOOKKEEPING_ACTIVITIES | recordTransition of an outcome              | 10 s    |           | 30 min               |
 // | EVENT_BOOKINGS_ACTIVITIES      | bookingsOfEvent                             | 30 s    |           | 30 min               |
@@ -17,7 +18,13 @@
 //
 // An activity with a heartbeat says it is alive every second while it waits on someone else (the card network): a
 // worker that dies mid-call is noticed when the heartbeat stops, and the call is asked again on another worker.
-import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+//
+// The booking saga's own transitions run as local activities: on the workflow worker itself (the bookings service's,
+// which hosts the recordTransition activity), inside the workflow task that asked for them, with no task dispatch and
+// no history events beyond one marker each. A write that gives up there is asked again as a regular activity when it
+// records an outcome (CLOSING_BOOKKEEPING_ACTIVITIES), so a long outage waits on the server's retries, not in a
+// workflow task kept open by heartbeats.
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
 import { TASK_QUEUES } from './task-queues.ts';
 
 /** A quick database operation a customer's request waits on: asked again soon, a few times. */
@@ -84,6 +91,22 @@ export const PAYMENT_COMPENSATION_ACTIVITIES: ActivityOptions = {
   heartbeatTimeout: '5 seconds',
   scheduleToCloseTimeout: '6 hours',
   retry: FOR_HOURS,
+};
+
+/**
+ * The booking saga's transitions as local activities, every one a customer's request may wait on: given up within
+ * the same 20 s as BOOKKEEPING_ACTIVITIES, so a bookings database that is away still ends the step as before (the
+ * answering writes return false; an outcome is then asked again as a regular CLOSING_BOOKKEEPING_ACTIVITIES write).
+ * The whole budget stays above the workflow task timeout (10 s): while an attempt or a backoff outlasts it, the worker
+ * completes the task and carries on in the next one (a workflow task heartbeat), so the saga is not retried over it,
+ * and a worker that dies meanwhile leaves the write to the next worker, which asks again from the first attempt (a
+ * transition is written once by its sequence number, however often it is asked). Every backoff stays below the local
+ * retry threshold (1 minute): none becomes a timer.
+ */
+export const LOCAL_BOOKKEEPING_ACTIVITIES: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '20 seconds',
+  retry: SOON,
 };
 
 /**

@@ -8,7 +8,7 @@ import type { DomainErrorKind } from '../common/errors/domain-error.ts';
 import type { HoldResult } from '../domain/events/seats.ts';
 import { HOLD_EXTENSION_ACTIVITIES, PAYMENT_ACTIVITIES, SEAT_ACTIVITIES } from './activity-options.ts';
 import { failBooking, refundCapture, releaseHold, undoCharge, type RefundReason } from './booking-compensation.ts';
-import { record, revert } from './booking-record.ts';
+import { bookkeepingIsLocal, record, revert } from './booking-record.ts';
 import { viewOf, type BookingState, type PaymentRequest } from './booking-state.ts';
 import type { PayAnswer } from './booking-types.ts';
 import { refusalBehind, type DomainFailure } from './domain-failures.ts';
@@ -49,6 +49,7 @@ export async function charge(b: BookingState, hold: HoldResult, request: Payment
     return 'held';
   }
   if (
+    !outlastsCharge(b) &&
     patched(HOLD_KEPT_WHILE_CHARGING) &&
     (await keepSeatsWhileCharging(b, request)) === 'lost' &&
     patched(NOTHING_CHARGED_FOR_LOST_SEATS)
@@ -73,6 +74,17 @@ export async function charge(b: BookingState, hold: HoldResult, request: Payment
   }
 }
 
+/** The instant the seats must be held until for a charge that starts now: the charge's whole budget and a margin. */
+const heldForCharge = () => new Date(Date.now() + CHARGE_BUDGET_MS + EXTENSION_MARGIN_MS).toISOString();
+
+/**
+ * The hold already lasts beyond the charge's whole budget (the usual ten-minute hold), so there is nothing to keep:
+ * no call, and (in a saga with local bookkeeping) not even the patch marker of a step that does nothing. A saga
+ * recorded before that patch wrote the marker here, and replays so.
+ */
+const outlastsCharge = (b: BookingState): boolean =>
+  b.hold !== undefined && Date.parse(b.hold.expiresAt) >= Date.parse(heldForCharge()) && bookkeepingIsLocal();
+
 /**
  * Keeps the seats for as long as the charge may take, so a charge that completes late (asked again after a payments
  * worker died mid-call) still finds them: the hold's expiry in the events service moves to the end of the charge's
@@ -85,7 +97,7 @@ export async function charge(b: BookingState, hold: HoldResult, request: Payment
  * that already lasts beyond the budget (the usual ten-minute hold) is left as it is.
  */
 async function keepSeatsWhileCharging(b: BookingState, request: PaymentRequest): Promise<'kept' | 'lost' | 'unknown'> {
-  const until = new Date(Date.now() + CHARGE_BUDGET_MS + EXTENSION_MARGIN_MS).toISOString();
+  const until = heldForCharge();
   // A hold that outlasts the charge's whole budget already keeps its seats: no call is made for it.
   if (b.hold && Date.parse(b.hold.expiresAt) >= Date.parse(until)) return 'kept';
   try {

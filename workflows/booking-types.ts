@@ -1,6 +1,6 @@
 // What the booking workflows, their updates and their callers exchange.
 import type { BookedSeat, BookingStatus } from '../entities/bookings/booking.entity.ts';
-import type { SeatSelection } from '../domain/events/seats.ts';
+import type { HoldResult, SeatSelection } from '../domain/events/seats.ts';
 import type { DomainErrorKind } from '../common/errors/domain-error.ts';
 
 export type { BookingStatus, BookedSeat, SeatSelection };
@@ -14,6 +14,12 @@ export interface BookingInput {
   holdTtlMs: number;
   /** ISO instant the customer asked. */
   requestedAt: string;
+  /**
+   * The hold the bookings service already claimed in the events service for this booking (hold id = booking id),
+   * when it claims before starting the saga: the saga adopts it instead of holding the seats itself, and releases it
+   * on every way out as its own. Absent: the saga holds the seats.
+   */
+  claimedHold?: HoldResult;
 }
 
 export interface BookingView {

@@ -2,8 +2,9 @@
 // (a booking that costs nothing, paid with the free gateway, is confirmed without a charge: booking-free.ts).
 // Expiry and cancellation release the seats; a payment that lands after the seats were lost is refunded. A step that
 // gives up is undone (booking-compensation.ts) and the saga ends with a failure code. Never money without seats,
-// never seats without an owner, and never a saga that does not end.
-import { condition, proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
+// never seats without an owner, and never a saga that does not end. A hold the bookings service claimed before the
+// saga started (BookingInput.claimedHold) is adopted as the saga's own: no hold step, and every way out releases it.
+import { condition, patched, proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { EventsActivities } from '../activities/events.activities.ts';
 import type { DomainErrorKind } from '../common/errors/domain-error.ts';
 import type { HoldResult } from '../domain/events/seats.ts';
@@ -19,6 +20,9 @@ import { SAGA_FAILURES } from './saga-failures.ts';
 
 const events = proxyActivities<EventsActivities>(SEAT_ACTIVITIES);
 
+/** The patch that adopts a hold claimed before the saga started; a saga without it holds the seats itself. */
+const HOLD_CLAIMED_BEFORE_START = 'hold-claimed-before-start';
+
 export async function bookingWorkflow(input: BookingInput): Promise<BookingView> {
   const booking = newBookingState(input, workflowInfo().workflowId);
   handleBookingMessages(booking);
@@ -29,8 +33,9 @@ export async function bookingWorkflow(input: BookingInput): Promise<BookingView>
 }
 
 async function runSaga(b: BookingState): Promise<void> {
-  if (!(await record(b, 'PENDING', `customer:${b.input.customerId}`, 'booking requested'))) return bookingNotRecorded(b);
-  const hold = await holdSeats(b);
+  const claimed = claimedHold(b);
+  if (!(await record(b, 'PENDING', `customer:${b.input.customerId}`, 'booking requested'))) return bookingNotRecorded(b, claimed);
+  const hold = claimed ? await heldFor(b, claimed) : await holdSeats(b);
   if (!hold) return;
   for (;;) {
     const next = await awaitPaymentOrCancel(b, hold);
@@ -49,9 +54,23 @@ function answerHold(b: BookingState, code: string, kind: DomainErrorKind, messag
   b.holdAnswer = { ok: false, code, kind, message, seatIds, booking: viewOf(b) };
 }
 
-/** The booking could not be written at all: nothing was held, and the saga ends. */
-async function bookingNotRecorded(b: BookingState): Promise<void> {
+/**
+ * The hold the bookings service claimed in the events service before it started the saga (its hold id is the
+ * booking id), when there is one: from then on the saga's to release, as if it had made it.
+ */
+function claimedHold(b: BookingState): HoldResult | undefined {
+  const claimed = b.input.claimedHold;
+  return claimed && patched(HOLD_CLAIMED_BEFORE_START) ? claimed : undefined;
+}
+
+/** The booking could not be written at all: nothing was held (or the claimed hold is released), and the saga ends. */
+async function bookingNotRecorded(b: BookingState, claimed: HoldResult | undefined): Promise<void> {
   const code = SAGA_FAILURES.bookingNotRecorded;
+  if (claimed) {
+    await failBooking(b, code, 'the booking could not be recorded; its claimed seats were released', { release: true, pace: 'answering' });
+    answerHold(b, code, 'unavailable', 'The booking could not be recorded; its seats were released. Try again.');
+    return;
+  }
   await failBooking(b, code, 'the booking could not be recorded; nothing was held', { release: false, pace: 'answering' });
   answerHold(b, code, 'unavailable', 'The booking could not be recorded; nothing was held. Try again.');
 }
@@ -76,7 +95,15 @@ async function holdSeats(b: BookingState): Promise<HoldResult | undefined> {
     answerHold(b, code, 'unavailable', 'The seats could not be held right now; nothing is held. Try again.');
     return undefined;
   }
-  const hold = b.hold;
+  return heldFor(b, b.hold);
+}
+
+/**
+ * The seats are held (by the hold step, or claimed before the saga started): the booking becomes HELD and the hold
+ * update hears so once its row says so. A hold that cannot be written is released and the booking ends FAILED.
+ */
+async function heldFor(b: BookingState, hold: HoldResult): Promise<HoldResult | undefined> {
+  b.hold = hold;
   upsertMemo({ seats: hold.seats.map((s) => s.label), amountMinor: hold.totalMinor, currency: hold.currency });
   const held = await record(b, 'HELD', 'system', `${hold.seats.length} seat(s) held until ${hold.expiresAt}`, {
     seats: hold.seats,

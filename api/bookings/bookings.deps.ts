@@ -15,7 +15,8 @@ export interface BookingsRouteDeps {
   verifier: TokenVerifier;
   /** Money routes (hold, pay, cancel) also need the caller's session to be open right now. */
   sessions: SessionCheck;
-  config: Pick<Config, 'bookings' | 'services' | 'temporal'>;
+  /** `auth` and `dataDir` give the platform secret the hold route's seat claims carry to the events service. */
+  config: Pick<Config, 'bookings' | 'services' | 'temporal' | 'auth' | 'dataDir'>;
   metrics: Pick<BookingMetrics, 'holdDuration' | 'holdsRefused'>;
 }
 

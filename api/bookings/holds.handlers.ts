@@ -1,15 +1,39 @@
-// The hold route's handler: a cheap availability read, then the saga started with its hold update in one call, waited
-// for at most the saga bound. A hold whose answer never reached the client is replayed by a retry with the same key
-// (same booking, same saga); one nobody comes back for lapses at its expiry like any unpaid hold.
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+// The hold route's handler: the seats are claimed in the events service first (POST /internal/holds, hold id = the
+// booking id), and only a claim that holds them starts the saga, which adopts the claimed hold as its own. In a rush
+// most requests lose, and a loser costs one claim, answered at once, and no saga.
+//
+// Where a crash or a race can fall between the claim and the saga:
+// - The claim holds its seats until now + the hold TTL, the expiry the saga's own hold would have had, so the saga
+//   adopts it as it is: no extra step to extend it before the customer hears `expiresAt`. If this process dies after
+//   the claim and before the saga starts, the seats stay held until that expiry, like any unpaid hold: a retry with
+//   the same Idempotency-Key claims again (the same hold id answers the same hold) and starts the saga with it; a
+//   request without a key has no retry that could find it, and the seats lapse at their expiry.
+// - A saga that could not start gives its claim back at once (POST /internal/holds/{id}/release). A release that
+//   comes first bars the claim (it answers HOLD_RELEASED), and a claim that commits first has its seats freed by the
+//   release: the events service orders the two on the hold's row.
+// - A saga already under way for this key (started by a request whose claim went unanswered) runs its own hold step
+//   with the same hold id, so it gets the very hold the claim made.
+// - With no events instance answering the claim, the saga starts without one and its hold step decides alone.
+//
+// A request whose client went away before the answer (the gateway's timeout fired, or its client disconnected: the
+// gateway then aborts the call here) holds nothing for it when it carried no Idempotency-Key, as nobody could ever
+// come back for it: its claim is given back, or its saga is asked to cancel. With a key the hold is kept for the
+// retry that replays it, and lapses at its expiry if none comes.
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { principalOf } from '../../common/auth/middleware.ts';
-import { DomainError } from '../../common/errors/domain-error.ts';
-import { idempotencyRunOf, isIdempotentRepeat } from '../../common/http/idempotency.ts';
+import type { Config } from '../../common/config.ts';
+import { DomainError, type DomainErrorKind } from '../../common/errors/domain-error.ts';
+import { GATEWAY_PROOF_HEADER } from '../../common/http/client-address.ts';
+import { idempotencyRunOf } from '../../common/http/idempotency.ts';
+import { createServiceClient, UpstreamUnavailable } from '../../common/http/service-client.ts';
+import { UpstreamPool } from '../../common/http/upstream-pool.ts';
+import { gatewaySecret } from '../../common/secrets.ts';
 import { bookingIdFor } from '../../domain/bookings/bookings.ts';
+import type { HoldResult } from '../../domain/events/seats.ts';
 import { Booking } from '../../entities/bookings/booking.entity.ts';
+import { bookingWorkflowId, cancelSignal } from '../../workflows/booking-messages.ts';
 import type { BookingInput, SeatSelection } from '../../workflows/booking-types.ts';
-import { precheckAvailability } from './availability-precheck.ts';
-import { SagaAnswerPending, holdWithStart, keyedUpdateId, refusalOf } from './booking-saga-client.ts';
+import { SagaAnswerPending, holdWithStart, keyedUpdateId, refusalOf, withinDeadline } from './booking-saga-client.ts';
 import type { BookingsRouteDeps } from './bookings.deps.ts';
 import type { HoldHandler } from './holds.routes.ts';
 import { outcomePending, viewOfRow, viewOfWorkflow } from './schemas.ts';
@@ -17,10 +41,11 @@ import { outcomePending, viewOfRow, viewOfWorkflow } from './schemas.ts';
 type HoldContext = Parameters<HoldHandler>[0];
 
 export function holdHandler(deps: BookingsRouteDeps): HoldHandler {
+  const claims = seatClaims(deps.config);
   return async (c) => {
     const timer = deps.metrics.holdDuration.startTimer();
     try {
-      return await hold(deps, c);
+      return await hold(deps, claims, c);
     } catch (err) {
       if (err instanceof DomainError && err.kind === 'conflict') deps.metrics.holdsRefused.inc({ reason: err.code });
       throw err;
@@ -30,7 +55,7 @@ export function holdHandler(deps: BookingsRouteDeps): HoldHandler {
   };
 }
 
-async function hold(deps: BookingsRouteDeps, c: HoldContext) {
+async function hold(deps: BookingsRouteDeps, claims: SeatClaims, c: HoldContext) {
   const deadline = Date.now() + deps.config.bookings.sagaAnswerMs;
   const principal = principalOf(c);
   const body = c.req.valid('json');
@@ -39,17 +64,39 @@ async function hold(deps: BookingsRouteDeps, c: HoldContext) {
     : { sectionId: body.section!, quantity: body.quantity! };
   const key = c.req.valid('header')['idempotency-key'];
   const bookingId = bookingIdFor(principal.userId, key);
+  const holdTtlMs = deps.config.bookings.holdTtlSeconds * 1000;
+  // Nobody can come back for a request without a key: once its client is gone, what it holds is given back.
+  const abandoned = () => key === undefined && c.req.raw.signal.aborted;
   const known = await deps.orm.em.fork().findOne(Booking, { id: bookingId, customerId: principal.userId });
-  // A repeat skips the cheap read: the seats it would find taken may be the ones its first run's saga holds.
-  if (!known && !isIdempotentRepeat(c)) await precheckAvailability(deps.config.services.events.urls, body.eventId, selection);
+
+  // A booking with a record has its saga already: the saga answers, as it holds (or held) the seats itself.
+  let claimedHold: HoldResult | undefined;
+  if (!known) {
+    const claim = await claims.claim({
+      holdId: bookingId,
+      eventId: body.eventId,
+      customerId: principal.userId,
+      selection,
+      until: new Date(Date.now() + holdTtlMs).toISOString(),
+    });
+    // HOLD_RELEASED: this key's booking gave its seats up (its saga ended, or could not start); the saga path answers
+    // what became of it. Any other refusal is the answer, and no saga starts.
+    if (claim.outcome === 'refused' && claim.error.code !== 'HOLD_RELEASED') throw claim.error;
+    if (claim.outcome === 'held') claimedHold = claim.hold;
+    if (claimedHold && abandoned()) {
+      await claims.release(bookingId).catch(() => undefined);
+      throw requestAbandoned();
+    }
+  }
 
   const input: BookingInput = {
     bookingId,
     customerId: principal.userId,
     eventId: body.eventId,
     selection,
-    holdTtlMs: deps.config.bookings.holdTtlSeconds * 1000,
+    holdTtlMs,
     requestedAt: new Date().toISOString(),
+    ...(claimedHold ? { claimedHold } : {}),
   };
   let answer;
   try {
@@ -59,23 +106,152 @@ async function hold(deps: BookingsRouteDeps, c: HoldContext) {
     });
   } catch (err) {
     if (err instanceof SagaAnswerPending) {
+      // The saga may still hold the seats: if its client is gone, it is asked to cancel, which it does once held.
+      if (abandoned()) await cancelAbandoned(deps.client, bookingId, principal.userId, deadline);
       const pending = outcomePending(c, bookingId, `bookings/${bookingId}`, key !== undefined);
       return c.json(pending.body, 503, pending.headers);
     }
     // The saga of this key has finished: the request is answered from the booking record.
     if (err instanceof WorkflowExecutionAlreadyStartedError && known) return c.json(viewOfRow(known), 200);
-    // The saga of this key ended before its booking could be written: this key can hold nothing now.
+    // The saga of this key ended before its booking could be written: this key can hold nothing now, and a hold
+    // claimed for it just now has no saga to adopt it.
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      if (claimedHold) await claims.release(bookingId).catch(() => undefined);
       throw new DomainError(
         'conflict',
         'BOOKING_KEY_SPENT',
         'A booking started with this Idempotency-Key ended before it held any seats; send a new key to try again.',
       );
     }
+    // The saga could not start: a claim nobody can come back for (no key) is given back at once, unless the saga turns
+    // out to run after all. A keyed request's claim stays for its retry, which claims the same hold id, gets this
+    // hold and starts the saga with it; with no retry it lapses at its expiry like any unpaid hold.
+    if (claimedHold && key === undefined && (await sagaNeverStarted(deps.client, bookingId, deadline))) {
+      await claims.release(bookingId).catch(() => undefined);
+    }
     throw err;
   }
   if (!answer.ok) {
     throw refusalOf(answer, { errors: answer.seatIds.map((id) => ({ field: `seats.${id}`, message: 'is already taken' })) });
   }
+  if (abandoned()) {
+    await cancelAbandoned(deps.client, bookingId, principal.userId, deadline);
+    throw requestAbandoned();
+  }
   return c.json(viewOfWorkflow(answer.booking), 201);
+}
+
+/** The answer to a request whose client has gone: nobody reads it, the logs do. */
+function requestAbandoned(): DomainError {
+  return new DomainError(
+    'conflict',
+    'REQUEST_ABANDONED',
+    'The client went away before the answer and the request had no Idempotency-Key: nothing stays held for it.',
+  );
+}
+
+/** Asks the saga to cancel its booking (a signal: it cancels once its hold is made); failing that, the hold lapses. */
+async function cancelAbandoned(client: Client, bookingId: string, customerId: string, deadline: number): Promise<void> {
+  const saga = client.workflow.getHandle(bookingWorkflowId(bookingId));
+  const request = { actor: `customer:${customerId}`, reason: 'the client went away before the hold was answered' };
+  await withinDeadline(client, Math.max(deadline, Date.now() + 1_000), () => saga.signal(cancelSignal, request)).catch(() => undefined);
+}
+
+/** Whether Temporal says the booking's saga does not exist; any doubt (it cannot be asked) counts as no. */
+async function sagaNeverStarted(client: Client, bookingId: string, deadline: number): Promise<boolean> {
+  try {
+    await withinDeadline(client, Math.max(deadline, Date.now() + 1_000), () =>
+      client.workflow.getHandle(bookingWorkflowId(bookingId)).describe(),
+    );
+    return false;
+  } catch (err) {
+    return err instanceof WorkflowNotFoundError;
+  }
+}
+
+// ---- Seat claims in the events service ----
+
+export interface SeatClaimRequest {
+  holdId: string;
+  eventId: string;
+  customerId: string;
+  selection: SeatSelection;
+  /** ISO instant the claimed seats lapse. */
+  until: string;
+}
+
+export type SeatClaim =
+  | { outcome: 'held'; hold: HoldResult }
+  | { outcome: 'refused'; error: DomainError }
+  /** No events instance gave an answer: the saga's hold step decides. */
+  | { outcome: 'unanswered' };
+
+export interface SeatClaims {
+  claim(request: SeatClaimRequest): Promise<SeatClaim>;
+  /** Gives a claim back; throws UpstreamUnavailable when no events instance could be asked (the claim then lapses). */
+  release(holdId: string): Promise<void>;
+}
+
+/** The events service's refusals of a claim, each the one the saga's hold step would give. */
+const CLAIM_REFUSALS: Record<string, DomainErrorKind> = {
+  SEATS_UNAVAILABLE: 'conflict',
+  HOLD_LIMIT_EXCEEDED: 'conflict',
+  EVENT_NOT_ON_SALE: 'conflict',
+  HOLD_RELEASED: 'conflict',
+  EVENT_NOT_FOUND: 'not_found',
+  SEAT_NOT_FOUND: 'invalid',
+};
+
+type ProblemBody = { code?: unknown; detail?: unknown; errors?: { field: string; message: string }[] };
+
+/**
+ * The claims of one bookings process, through the service client to the events instances in turn. Any answer but a
+ * hold or one of the refusals above (a 5xx, a 403 from an instance without the platform secret, an instance without
+ * the route) counts against that instance; a claim is idempotent per hold id, so asking the next one is safe.
+ */
+export function seatClaims(config: Pick<Config, 'services' | 'auth' | 'dataDir'>, doFetch: typeof fetch = fetch): SeatClaims {
+  const pool = new UpstreamPool('events', config.services.events.urls);
+  let secret: Promise<string> | undefined;
+  const headers = async () => ({ [GATEWAY_PROOF_HEADER]: await (secret ??= gatewaySecret(config)), 'content-type': 'application/json' });
+  const post = (body?: unknown) => {
+    const sent = { method: 'POST', ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+    return createServiceClient({ service: 'events', instances: pool, fetch: (url, init) => doFetch(url, { ...init, ...sent }) });
+  };
+
+  return {
+    async claim(request) {
+      const events = post(request);
+      try {
+        return await events.call('/internal/holds', (res) => readClaim(res), { headers: await headers() });
+      } catch (err) {
+        if (err instanceof UpstreamUnavailable) return { outcome: 'unanswered' };
+        throw err;
+      }
+    },
+    async release(holdId) {
+      const events = post();
+      await events.call(
+        `/internal/holds/${encodeURIComponent(holdId)}/release`,
+        async (res) => {
+          if (res.status !== 200) throw new Error(`answered ${res.status}`);
+          await res.body?.cancel();
+        },
+        { headers: await headers() },
+      );
+    },
+  };
+}
+
+async function readClaim(res: Response): Promise<SeatClaim> {
+  if (res.status === 200) return { outcome: 'held', hold: (await res.json()) as HoldResult };
+  if (![404, 409, 422].includes(res.status)) throw new Error(`answered ${res.status}`);
+  const problem = (await res.json()) as ProblemBody;
+  const code = typeof problem.code === 'string' ? problem.code : '';
+  const kind = CLAIM_REFUSALS[code];
+  // Not a refusal of the claim (a route this instance does not have, a request it could not read): try the next.
+  if (!kind) throw new Error(`answered ${res.status} ${code}`);
+  const errors = problem.errors ?? [];
+  const seatIds = errors.filter((e) => e.field.startsWith('seats.')).map((e) => e.field.slice('seats.'.length));
+  const message = typeof problem.detail === 'string' ? problem.detail : code;
+  return { outcome: 'refused', error: new DomainError(kind, code, message, errors.length ? { seatIds, errors } : {}) };
 }

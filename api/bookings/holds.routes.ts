@@ -20,9 +20,12 @@ export const holdRoute = createRoute({
   tags: ['Bookings'],
   summary: 'Hold seats: named seats, or the best available in a section',
   description:
-    'Starts the booking saga and answers with its hold: 201 HELD with seats, prices, total and `expiresAt`, or 409 naming the seats already taken. Pay before `expiresAt`. The same `Idempotency-Key` returns the same booking. When the seats cannot be held or the hold cannot be recorded (HOLD_FAILED, HOLD_NOT_RECORDED) the answer is 503 and nothing stays held. ' +
+    'Claims the seats, then starts the booking saga with that hold and answers with it: 201 HELD with seats, prices, total and `expiresAt`, or 409 naming the seats already taken. ' +
+    'A request that cannot be served (seats taken, sales closed, the limit reached, an unknown event) is refused at once and starts no booking. ' +
+    'Pay before `expiresAt`. The same `Idempotency-Key` returns the same booking. When the seats cannot be held or the hold cannot be recorded (HOLD_FAILED, HOLD_NOT_RECORDED) the answer is 503 and nothing stays held. ' +
     'When the saga does not answer within its bound (20 s unless configured otherwise, below the gateway’s own timeout; its worker or Temporal away) the answer is 503 BOOKING_OUTCOME_PENDING with `Retry-After` and the booking in `Location`: the hold may still be made. ' +
-    'A hold whose answer never reached the client is not lost: a retry with the same `Idempotency-Key` replays it (the same booking, from the same saga), and one nobody comes back for is released at its `expiresAt`, like any unpaid hold.',
+    'A hold whose answer never reached the client is not lost: a retry with the same `Idempotency-Key` replays it (the same booking, from the same saga), and one nobody comes back for is released at its `expiresAt`, like any unpaid hold. ' +
+    'A request without an `Idempotency-Key` whose client goes away before the answer (it disconnects, or the gateway gives up waiting) holds nothing: nobody could come back for it, so its seats are given back at once and its booking, if one started, is cancelled.',
   ...NEEDS_TOKEN,
   request: {
     headers: idempotencyKeyHeader(
@@ -38,7 +41,8 @@ export const holdRoute = createRoute({
     200: jsonAnswer(BookingSchema, 'An Idempotency-Key kept past its record, whose booking has moved on'),
     404: problemAnswer('No such event (EVENT_NOT_FOUND)'),
     ...idempotencyProblems(
-      "Seats taken (SEATS_UNAVAILABLE), sales closed (EVENT_NOT_ON_SALE), too many seats held (HOLD_LIMIT_EXCEEDED), or the key's booking ended before it held any seats (BOOKING_KEY_SPENT: send a new key)",
+      "Seats taken (SEATS_UNAVAILABLE), sales closed (EVENT_NOT_ON_SALE), too many seats held (HOLD_LIMIT_EXCEEDED), the key's booking gave its seats up (HOLD_RELEASED) or ended before it held any seats (BOOKING_KEY_SPENT: send a new key). " +
+        'REQUEST_ABANDONED is the answer to a request without a key whose client went away first: nothing was held for it',
       'join',
     ),
     ...MONEY_ROUTE_PROBLEMS,

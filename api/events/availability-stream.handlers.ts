@@ -1,20 +1,17 @@
 // Live availability of one event over server-sent events: a snapshot, then each seat change in order, kept alive when idle.
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import type { EventsContext } from '../../domain/events/events.ts';
-import type { SeatFeed } from '../../domain/events/seat-feed.ts';
-import { seatMap } from '../../domain/events/seats.ts';
+import type { SeatState } from '../../domain/events/seat-state.ts';
 import type { AvailabilityStreamHandler } from './availability-stream.routes.ts';
 import type { EventsRouteDeps } from './events.deps.ts';
-import { availabilityOf } from './seats.handlers.ts';
-import { publishedEvent } from './visible-events.ts';
+import { availabilityOf, publishedSeats } from './seats.handlers.ts';
 
 /** A comment this often keeps proxies from closing an idle stream. */
 const KEEP_ALIVE_MS = 15_000;
 
-export function availabilityStreamHandler(deps: Pick<EventsRouteDeps, 'ctx' | 'feed'>): AvailabilityStreamHandler {
+export function availabilityStreamHandler(deps: Pick<EventsRouteDeps, 'seats'>): AvailabilityStreamHandler {
   return async (c) => {
-    const event = await publishedEvent(deps.ctx, c, c.req.valid('param').id);
-    return streamSSE(c, (stream) => relayAvailability(stream, deps.ctx, deps.feed, event.id));
+    const { eventId } = await publishedSeats(deps.seats, c, c.req.valid('param').id);
+    return streamSSE(c, (stream) => relayAvailability(stream, deps.seats, eventId));
   };
 }
 
@@ -50,26 +47,24 @@ class StreamJobs {
   }
 }
 
-async function relayAvailability(stream: SSEStreamingApi, ctx: EventsContext, feed: SeatFeed, eventId: string): Promise<void> {
+async function relayAvailability(stream: SSEStreamingApi, state: SeatState, eventId: string): Promise<void> {
   let id = 0;
   const jobs = new StreamJobs();
+  // Every stream of an event shares one serialised snapshot per version of the seat state.
   const snapshot = async () => {
-    const [counts, seats] = await Promise.all([availabilityOf(ctx, eventId), seatMap(ctx.orm.em.fork(), eventId)]);
-    await stream.writeSSE({
-      id: String(++id),
-      event: 'snapshot',
-      data: JSON.stringify({ ...counts, seats: seats.map((s) => ({ seatId: s.seatId, status: s.status })) }),
-    });
+    const seats = await state.get(eventId);
+    const data = seats.memo('stream-snapshot', () =>
+      JSON.stringify({ ...availabilityOf(seats), seats: seats.seats.map((s) => ({ seatId: s.seatId, status: s.status })) }),
+    );
+    await stream.writeSSE({ id: String(++id), event: 'snapshot', data });
   };
-  // Subscribe before the snapshot, so nothing between the two is lost.
-  const unsubscribe = feed.subscribe(eventId, (change) =>
+  // Subscribed before the snapshot, so nothing between the two is lost; the state has applied each change it tells.
+  const unsubscribe = state.subscribe(eventId, (change) =>
     jobs.push(async () => {
       if (change.resync) return snapshot();
-      await stream.writeSSE({
-        id: String(++id),
-        event: 'change',
-        data: JSON.stringify({ ...change, availability: await availabilityOf(ctx, eventId) }),
-      });
+      const { seats, eventId: changed } = change;
+      const availability = availabilityOf(await state.get(eventId));
+      await stream.writeSSE({ id: String(++id), event: 'change', data: JSON.stringify({ eventId: changed, seats, availability }) });
     }),
   );
   stream.onAbort(() => {

@@ -12,10 +12,11 @@ import {
   setPriceTiers,
   updateEvent,
 } from '../../domain/events/events.ts';
+import type { EventRow, PriceTierRow } from '../../entities/events/event.entity.ts';
 import type { CatalogHandlers } from './catalog.routes.ts';
 import type { EventsRouteDeps } from './events.deps.ts';
 import { eventView } from './schemas.ts';
-import { visibleEvent } from './visible-events.ts';
+import { conditionalJson, DETAILS_CACHE, PRIVATE_CACHE, representation, visibleSeats } from './seats.handlers.ts';
 
 const date = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
 
@@ -23,7 +24,10 @@ export function catalogHandlers(deps: EventsRouteDeps): CatalogHandlers {
   const { ctx } = deps;
   const em = () => ctx.orm.em.fork();
   /** The event after a lifecycle step, as an admin sees it. */
-  const afterStep = async (id: string) => eventView(await getEvent(em(), id, { admin: true }), await priceTiers(em(), id));
+  const afterStep = async (id: string) => {
+    await deps.seats.refresh(id);
+    return eventView(await getEvent(em(), id, { admin: true }), await priceTiers(em(), id));
+  };
 
   return {
     createEvent: async (c) => {
@@ -55,8 +59,12 @@ export function catalogHandlers(deps: EventsRouteDeps): CatalogHandlers {
       return c.json({ ...page, items }, 200);
     },
     event: async (c) => {
-      const event = await visibleEvent(ctx, c, c.req.valid('param').id);
-      return c.json(eventView(event, await priceTiers(em(), event.id)), 200);
+      const seats = await visibleSeats(deps.seats, c, c.req.valid('param').id);
+      const event = seats.event!;
+      // Whether it is on sale changes with the clock alone, so each answer is kept per that flag.
+      const view = eventView(event as EventRow, seats.tiers as PriceTierRow[]);
+      const answer = seats.memo(`event:${view.onSale}`, () => representation(view));
+      return conditionalJson(c, answer, event.status === 'draft' ? PRIVATE_CACHE : DETAILS_CACHE);
     },
     updateEvent: async (c) => {
       const body = c.req.valid('json');
@@ -69,12 +77,14 @@ export function catalogHandlers(deps: EventsRouteDeps): CatalogHandlers {
         salesCloseAt: date(body.salesCloseAt),
         cancellationPolicy: body.cancellationPolicy,
       });
+      await deps.seats.refresh(event.id);
       return c.json(eventView(event, await priceTiers(em(), event.id)), 200);
     },
     setPrices: async (c) => {
       const id = c.req.valid('param').id;
       const body = c.req.valid('json');
       const tiers = await setPriceTiers(ctx, id, body.currency, body.tiers);
+      await deps.seats.refresh(id);
       return c.json(eventView(await getEvent(em(), id, { admin: true }), tiers), 200);
     },
     publishEvent: async (c) => {

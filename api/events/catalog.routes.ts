@@ -16,6 +16,7 @@ import { IDEMPOTENCY_PROBLEMS, idempotencyKeyDescription, idempotencyProblems } 
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import type { EventsAccess } from './events.deps.ts';
 import { EVENT_NOT_FOUND, STATE_CONFLICT } from './problems.ts';
+import { IfNoneMatchSchema, NOT_MODIFIED, tagged } from './seats.routes.ts';
 import {
   CancelSchema,
   EventInputSchema,
@@ -58,10 +59,11 @@ export const eventRoute = createRoute({
   path: '/events/{id}',
   tags,
   summary: 'One event with its prices',
-  description: 'Everyone sees a published event; an admin token also shows drafts.',
+  description:
+    'Everyone sees a published event; an admin token also shows drafts. A published event may be kept a few seconds (`public, max-age=5`), a draft is `private`; a current `If-None-Match` is answered 304.',
   ...OPTIONAL_TOKEN,
-  request: { params: IdParamSchema },
-  responses: { 200: jsonAnswer(EventSchema, 'The event'), ...EVENT_NOT_FOUND, ...BAD_INPUT },
+  request: { params: IdParamSchema, headers: IfNoneMatchSchema },
+  responses: { 200: tagged(jsonAnswer(EventSchema, 'The event')), ...NOT_MODIFIED, ...EVENT_NOT_FOUND, ...BAD_INPUT },
 });
 
 export const updateEventRoute = createRoute({

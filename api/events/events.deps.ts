@@ -6,6 +6,7 @@ import type { TokenVerifier } from '../../common/auth/verify.ts';
 import { idempotent } from '../../common/http/idempotency.ts';
 import type { EventsContext } from '../../domain/events/events.ts';
 import type { SeatFeed } from '../../domain/events/seat-feed.ts';
+import type { SeatState } from '../../domain/events/seat-state.ts';
 import type { StartEventCancellation } from './event-cancellation.ts';
 
 export interface EventsRouteDeps {
@@ -15,8 +16,14 @@ export interface EventsRouteDeps {
   sessions: SessionCheck;
   /** Seat changes of every events instance, for the live availability stream. */
   feed: SeatFeed;
+  /** Each event's details and seats in memory, kept current by the feed: public reads are answered from it. */
+  seats: SeatState;
   /** Cancels the holds and refunds the bookings of a cancelled event. */
   startEventCancellation: StartEventCancellation;
+  /** The platform secret: the internal claim routes answer only the processes that carry it. */
+  gatewaySecret: string;
+  /** How many seats of one event one customer may hold at once. */
+  maxSeatsPerCustomer: number;
 }
 
 export interface EventsAccess {

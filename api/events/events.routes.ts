@@ -5,6 +5,8 @@ import { availabilityStreamHandler } from './availability-stream.handlers.ts';
 import { registerAvailabilityStreamRoute } from './availability-stream.routes.ts';
 import { catalogHandlers } from './catalog.handlers.ts';
 import { registerCatalogRoutes } from './catalog.routes.ts';
+import { claimHandlers } from './claims.handlers.ts';
+import { registerClaimRoutes } from './claims.routes.ts';
 import { eventsAccess, type EventsRouteDeps } from './events.deps.ts';
 import { seatHandlers } from './seats.handlers.ts';
 import { registerSeatRoutes } from './seats.routes.ts';
@@ -17,6 +19,7 @@ export function registerEventsRoutes(app: ServiceApp, deps: EventsRouteDeps): vo
   const access = eventsAccess(deps);
   registerVenueRoutes(app, access, venueHandlers(deps.ctx));
   registerCatalogRoutes(app, access, catalogHandlers(deps));
-  registerSeatRoutes(app, access, seatHandlers(deps.ctx));
+  registerSeatRoutes(app, access, seatHandlers(deps.seats));
   registerAvailabilityStreamRoute(app, access, availabilityStreamHandler(deps));
+  registerClaimRoutes(app, claimHandlers(deps));
 }

@@ -4,6 +4,7 @@ import { PageQuerySchema, pageOf } from '../../common/http/pagination.ts';
 import { text } from '../../common/http/text.ts';
 import { DEFAULT_CANCELLATION_POLICY, EVENT_STATUSES, type EventRow, type PriceTierRow } from '../../entities/events/event.entity.ts';
 import type { VenueLayout } from '../../domain/events/venues.ts';
+import type { MapSeat } from '../../domain/events/seats.ts';
 
 // ISO 8601 with an offset, in years a ticket can be for; PostgreSQL refuses some the format allows (the year 0).
 const EARLIEST = Date.UTC(1900, 0, 1);
@@ -251,6 +252,68 @@ export const SeatMapSchema = z
     ),
   })
   .openapi('SeatMap');
+
+/** One letter per seat status in the compact seat map. */
+export const STATUS_LETTERS = { available: 'a', held: 'h', sold: 's', blocked: 'b' } as const;
+
+export const CompactSeatMapSchema = z
+  .object({
+    eventId: z.uuid(),
+    sections: z.array(
+      z.object({
+        sectionId: z.uuid(),
+        section: z.string(),
+        priceMinor: z.number().int().nullable().openapi({ description: 'The price of every seat for sale in the section' }),
+        currency: z.string().nullable(),
+        rows: z.array(
+          z.object({
+            row: z.string(),
+            seatIds: z.array(z.uuid()).openapi({ description: 'The seats of the row, in seat order' }),
+            numbers: z.array(z.number().int()).openapi({ description: 'Their numbers, in the same order' }),
+            accessible: z.array(z.number().int()).openapi({ description: 'The numbers of the accessible seats' }),
+            status: z.string().openapi({
+              description: 'One letter per seat, in the same order: a available, h held, s sold, b blocked (never sold)',
+              example: 'aaahhsb',
+            }),
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi('CompactSeatMap', {
+    description:
+      'The seat map grouped by section and row, each row one status string: the same content as the full seat map ' +
+      '(a seat\'s label is "<section> <row>-<number>", its price the section\'s unless it is blocked) in a fraction of its size.',
+  });
+
+export type CompactSeatMap = z.infer<typeof CompactSeatMapSchema>;
+
+/** The seat map (seats in section, row and number order) grouped by section and row. */
+export function compactSeatMap(eventId: string, seats: readonly MapSeat[]): CompactSeatMap {
+  const sections: CompactSeatMap['sections'] = [];
+  let section: CompactSeatMap['sections'][number] | undefined;
+  let row: CompactSeatMap['sections'][number]['rows'][number] | undefined;
+  for (const seat of seats) {
+    if (section?.sectionId !== seat.sectionId) {
+      section = { sectionId: seat.sectionId, section: seat.section, priceMinor: null, currency: null, rows: [] };
+      sections.push(section);
+      row = undefined;
+    }
+    if (seat.status !== 'blocked' && section.priceMinor === null) {
+      section.priceMinor = seat.priceMinor;
+      section.currency = seat.currency;
+    }
+    if (row?.row !== seat.row) {
+      row = { row: seat.row, seatIds: [], numbers: [], accessible: [], status: '' };
+      section.rows.push(row);
+    }
+    row.seatIds.push(seat.seatId);
+    row.numbers.push(seat.number);
+    if (seat.accessible) row.accessible.push(seat.number);
+    row.status += STATUS_LETTERS[seat.status];
+  }
+  return { eventId, sections };
+}
 
 export const AvailabilitySchema = z
   .object({

@@ -1,20 +1,65 @@
 // The seat routes of a published event: the seat map and the availability counts, declared with every answer they give.
-import { createRoute, type RouteHandler } from '@hono/zod-openapi';
+import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
 import { BAD_INPUT, OPTIONAL_TOKEN, jsonAnswer } from '../../common/http/openapi.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import type { EventsAccess } from './events.deps.ts';
 import { EVENT_NOT_FOUND, NOT_PUBLISHED } from './problems.ts';
-import { AvailabilitySchema, IdParamSchema, SeatMapSchema } from './schemas.ts';
+import { AvailabilitySchema, CompactSeatMapSchema, IdParamSchema, SeatMapSchema } from './schemas.ts';
+
+const tagHeaders = {
+  etag: {
+    description: 'The tag of this answer; send it back in If-None-Match to be answered 304 while it is current',
+    schema: { type: 'string' as const },
+  },
+  'cache-control': { description: 'How long the answer may be kept and by whom', schema: { type: 'string' as const } },
+};
+
+/** A read served from memory: tagged, and answered 304 when the client's tag is current. */
+export function tagged<T extends ReturnType<typeof jsonAnswer>>(answer: T) {
+  return { ...answer, headers: tagHeaders };
+}
+
+export const IfNoneMatchSchema = z.object({
+  'if-none-match': z
+    .string()
+    .max(2_000)
+    .optional()
+    .openapi({ param: { name: 'if-none-match', in: 'header' }, description: 'The ETag of a copy the client holds' }),
+});
+
+export const NOT_MODIFIED = {
+  304: { description: 'Not modified: the copy the client holds (If-None-Match) is current', headers: tagHeaders },
+};
 
 export const seatMapRoute = createRoute({
   method: 'get',
   path: '/events/{id}/seats',
   tags: ['Seats'],
   summary: 'The seat map: every seat with its seatId, label, section, price and status now',
+  description: 'Live data: caches must revalidate (`no-cache`); a current `If-None-Match` is answered 304.',
   ...OPTIONAL_TOKEN,
-  request: { params: IdParamSchema },
+  request: { params: IdParamSchema, headers: IfNoneMatchSchema },
   responses: {
-    200: jsonAnswer(SeatMapSchema, 'The seats; an expired hold reads as available'),
+    200: tagged(jsonAnswer(SeatMapSchema, 'The seats; an expired hold reads as available')),
+    ...NOT_MODIFIED,
+    ...EVENT_NOT_FOUND,
+    ...NOT_PUBLISHED,
+    ...BAD_INPUT,
+  },
+});
+
+export const compactSeatMapRoute = createRoute({
+  method: 'get',
+  path: '/events/{id}/seats/compact',
+  tags: ['Seats'],
+  summary: 'The seat map in compact form: per section and row, the seat ids and one status letter per seat',
+  description:
+    'The same content as `/events/{id}/seats`, a fraction of its size at large venues. Live data: caches must revalidate; a current `If-None-Match` is answered 304.',
+  ...OPTIONAL_TOKEN,
+  request: { params: IdParamSchema, headers: IfNoneMatchSchema },
+  responses: {
+    200: tagged(jsonAnswer(CompactSeatMapSchema, 'The seats by section and row; an expired hold reads as available')),
+    ...NOT_MODIFIED,
     ...EVENT_NOT_FOUND,
     ...NOT_PUBLISHED,
     ...BAD_INPUT,
@@ -26,10 +71,12 @@ export const availabilityRoute = createRoute({
   path: '/events/{id}/availability',
   tags: ['Seats'],
   summary: 'Seats per section and price tier: total, available, held, sold',
+  description: 'Live data: caches must revalidate (`no-cache`); a current `If-None-Match` is answered 304.',
   ...OPTIONAL_TOKEN,
-  request: { params: IdParamSchema },
+  request: { params: IdParamSchema, headers: IfNoneMatchSchema },
   responses: {
-    200: jsonAnswer(AvailabilitySchema, 'The counts'),
+    200: tagged(jsonAnswer(AvailabilitySchema, 'The counts')),
+    ...NOT_MODIFIED,
     ...EVENT_NOT_FOUND,
     ...NOT_PUBLISHED,
     ...BAD_INPUT,
@@ -38,10 +85,12 @@ export const availabilityRoute = createRoute({
 
 export interface SeatHandlers {
   seatMap: RouteHandler<typeof seatMapRoute, AppEnv>;
+  compactSeatMap: RouteHandler<typeof compactSeatMapRoute, AppEnv>;
   availability: RouteHandler<typeof availabilityRoute, AppEnv>;
 }
 
 export function registerSeatRoutes(app: ServiceApp, access: EventsAccess, handlers: SeatHandlers): void {
   app.openapi({ ...seatMapRoute, middleware: access.anyone }, handlers.seatMap);
+  app.openapi({ ...compactSeatMapRoute, middleware: access.anyone }, handlers.compactSeatMap);
   app.openapi({ ...availabilityRoute, middleware: access.anyone }, handlers.availability);
 }

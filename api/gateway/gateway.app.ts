@@ -4,7 +4,7 @@ import { SERVICE_NAMES, type Config, type ServiceName } from '../../common/confi
 import { isServiceName } from '../../common/service-directory.ts';
 import { mountDocs } from '../../common/http/docs.ts';
 import { HttpProblem, problemResponse } from '../../common/http/problem.ts';
-import { bearerToken } from '../../common/auth/middleware.ts';
+import { bearerToken, rememberingVerifier } from '../../common/auth/middleware.ts';
 import { remoteKeys, verifierFor, type TokenVerifier } from '../../common/auth/verify.ts';
 import { FORWARDED_FOR_HEADER, GATEWAY_PROOF_HEADER, socketAddress } from '../../common/http/client-address.ts';
 import { RevokedSessions } from '../../common/auth/revocations.ts';
@@ -58,9 +58,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     UpstreamPool
   >;
   const revoked = deps.revoked ?? new RevokedSessions();
+  // A token verified once is remembered until it expires; every use still asks the revocation feed.
   const verifier =
     deps.verifier ??
-    verifierFor(config.auth, remoteKeys({ urls: config.services.users.urls, logger, fetch: doFetch }), (sid) => revoked.has(sid));
+    rememberingVerifier(
+      verifierFor(config.auth, remoteKeys({ urls: config.services.users.urls, logger, fetch: doFetch }), (sid) => revoked.has(sid)),
+      (sid) => revoked.has(sid),
+    );
   const parts: GatewayParts = { config, logger, pools, doFetch };
   const app: GatewayApp = new Hono();
 

@@ -1,7 +1,7 @@
 // Hono middleware over the verification module: who is calling, and may they.
 import type { Context, MiddlewareHandler } from 'hono';
 import { HttpProblem } from '../http/problem.ts';
-import { unauthorized, type Principal, type Role, type TokenVerifier } from './verify.ts';
+import { sessionEnded, unauthorized, type Principal, type Role, type TokenVerifier } from './verify.ts';
 
 export type AuthVariables = { principal?: Principal; accessToken?: string };
 
@@ -59,4 +59,33 @@ export function sessionOpen(check: (sessionId: string) => Promise<void>): Middle
 
 export function isAdmin(c: Context): boolean {
   return (c.get('principal' as never) as Principal | undefined)?.role === 'admin';
+}
+
+/** Verified tokens a process remembers at most; past it the memory starts afresh (a cold cache only costs a verify). */
+const VERIFIED_TOKENS_MAX = 10_000;
+
+/**
+ * A verifier that remembers each token it verified until the token expires, so a client presenting the same token
+ * again costs a map lookup instead of a signature check. Every answer from memory is checked again against the
+ * revoked sessions and the expiry, so a revocation applies to a remembered token at once; refused tokens are never
+ * remembered.
+ */
+export function rememberingVerifier(verifier: TokenVerifier, isRevoked: (sessionId: string) => boolean): TokenVerifier {
+  const verified = new Map<string, Principal>();
+  return {
+    async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt.getTime() > Date.now()) {
+          if (isRevoked(known.sessionId)) throw sessionEnded();
+          return known;
+        }
+        verified.delete(token);
+      }
+      const principal = await verifier.verify(token);
+      if (verified.size >= VERIFIED_TOKENS_MAX) verified.clear();
+      verified.set(token, principal);
+      return principal;
+    },
+  };
 }

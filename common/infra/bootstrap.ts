@@ -1,8 +1,10 @@
-// Infrastructure bootstrap shared by `npm start`, the test suite and CI: PostgreSQL and its databases, RabbitMQ, the Temporal CLI.
+// Infrastructure bootstrap shared by `npm start`, the test suite and CI: PostgreSQL and its databases, RabbitMQ, and
+// Temporal (the CLI for its dev server, or Temporal server's two binaries).
 import { ensureDatabase } from '../db/orm.ts';
 import { checkPostgres, checkRabbitMq } from './services.ts';
 import { InfraError } from './system.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
+import { ensureTemporalServer, type TemporalServerBinaries } from './temporal-server.ts';
 
 export interface BootstrapOptions {
   databaseUrls: string[];
@@ -11,16 +13,31 @@ export interface BootstrapOptions {
   createDatabases: boolean;
   /** A Temporal CLI binary to use instead of looking for one (TEMPORAL_CLI). */
   temporalCli?: string;
+  /** Which Temporal is wanted (TEMPORAL_SERVER): the CLI's dev server (the default) or Temporal server. */
+  temporalServer?: 'dev' | 'server';
   progress: (line: string) => void;
 }
 
-export interface BootstrapResult {
+export interface DevBootstrapResult {
+  temporalServer: 'dev';
   temporalCli: string;
   createdDatabases: string[];
 }
 
+export interface ServerBootstrapResult {
+  temporalServer: 'server';
+  temporalServerBinaries: TemporalServerBinaries;
+  createdDatabases: string[];
+}
+
+export type BootstrapResult = DevBootstrapResult | ServerBootstrapResult;
+
 /** Checks every piece at once and throws one InfraError listing each missing one, a line apiece. */
+export function bootstrap(options: BootstrapOptions & { temporalServer?: 'dev' }): Promise<DevBootstrapResult>;
+export function bootstrap(options: BootstrapOptions & { temporalServer: 'server' }): Promise<ServerBootstrapResult>;
+export function bootstrap(options: BootstrapOptions): Promise<BootstrapResult>;
 export async function bootstrap(options: BootstrapOptions): Promise<BootstrapResult> {
+  const wantServer = options.temporalServer === 'server';
   const [postgres, rabbit, temporal] = await Promise.allSettled([
     (async () => {
       // Services may keep their databases on different servers: each server is checked once.
@@ -34,7 +51,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
       return created;
     })(),
     checkRabbitMq(options.rabbitmqUrl),
-    ensureTemporalCli(options.temporalCli, options.progress),
+    wantServer ? ensureTemporalServer(options.progress) : ensureTemporalCli(options.temporalCli, options.progress),
   ]);
   const problems = [postgres, rabbit, temporal]
     .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -42,5 +59,8 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
   if (problems.length > 0 || postgres.status !== 'fulfilled' || temporal.status !== 'fulfilled') {
     throw new InfraError(problems.join('\n'));
   }
-  return { temporalCli: temporal.value, createdDatabases: postgres.value };
+  const createdDatabases = postgres.value;
+  return wantServer
+    ? { temporalServer: 'server', temporalServerBinaries: temporal.value as TemporalServerBinaries, createdDatabases }
+    : { temporalServer: 'dev', temporalCli: temporal.value as string, createdDatabases };
 }

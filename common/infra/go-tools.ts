@@ -1,5 +1,6 @@
-// Tools Eventix builds from their Go module when they are missing (the Temporal CLI, stripe-mock): found through an
-// environment variable, PATH or Go's bin folder, else built with `go install` with a progress line every 15 s.
+// Tools Eventix builds from their Go module when they are missing (the Temporal CLI, stripe-mock, Temporal server and
+// its SQL tool): found through an environment variable, PATH or Go's bin folder, else built with `go install` with a
+// progress line every 15 s.
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +9,13 @@ import { InfraError, which } from './system.ts';
 export interface GoTool {
   /** How messages name it, e.g. "the Temporal CLI". */
   title: string;
-  /** The executable's file name. */
+  /** The executable's file name in Go's bin folder (go install names it after the module's last folder). */
   binary: string;
+  /** Names to look for on PATH instead of `binary`, when that name is too common to trust there. */
+  pathNames?: string[];
+  /** A command line that prints the version, and what its output contains for the version Eventix wants: a binary
+   * that answers otherwise (an older build, another program of the same name) counts as missing and is rebuilt. */
+  versionCheck?: { args: string[]; expect: string };
   /** `module@version` for go install. */
   module: string;
   /** The variable that names an existing binary. */
@@ -37,17 +43,25 @@ function executable(path: string): boolean {
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+function rightVersion(tool: GoTool, path: string): boolean {
+  if (!tool.versionCheck) return true;
+  const run = spawnSync(path, tool.versionCheck.args, { encoding: 'utf8', timeout: 10_000 });
+  return `${run.stdout ?? ''}${run.stderr ?? ''}`.includes(tool.versionCheck.expect);
+}
+
 /** The configured binary, else the one on PATH, else the one `go install` left in Go's bin folder. */
 export function findGoTool(tool: GoTool, configured?: string): string | undefined {
   if (configured) {
     if (!executable(configured)) throw new InfraError(`${tool.envVar} is set to ${configured}, which is not an executable file`);
     return configured;
   }
-  const onPath = which(tool.binary);
-  if (onPath) return onPath;
+  for (const name of tool.pathNames ?? [tool.binary]) {
+    const onPath = which(name);
+    if (onPath && rightVersion(tool, onPath)) return onPath;
+  }
   const goBin = goBinDir();
   const built = goBin && join(goBin, tool.binary);
-  return built && existsSync(built) && executable(built) ? built : undefined;
+  return built && existsSync(built) && executable(built) && rightVersion(tool, built) ? built : undefined;
 }
 
 /** Returns the tool, building it with Go when it is missing; `progress` gets a line every 15 s of the build. */

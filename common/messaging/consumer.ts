@@ -1,14 +1,18 @@
-// Consumers: one durable quorum queue per consuming service and purpose, bound to the routing keys it needs. The
-// handler and the inbox row commit in one transaction, then the message is acked: a redelivery changes nothing.
-// A failing message is retried a bounded number of times (the queue's delivery limit), then dead-lettered; one that
-// cannot be read goes to the dead-letter queue at once. Neither blocks the messages behind it.
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+// Consumers: one durable quorum queue per consuming service and purpose, bound to the routing keys it needs. Facts are
+// applied in batches (common/messaging/batches.ts): the handlers and the inbox rows of a batch commit in one
+// transaction, then the batch is acked, so a redelivery changes nothing. A failing fact is retried a bounded number of
+// times (the queue's delivery limit), then dead-lettered; one that cannot be read goes to the dead-letter queue at once.
+// Neither blocks the facts behind it.
+import type { ChannelModel, ConsumeMessage } from 'amqplib';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { extractTraceContext, inSpan, recordFailure, SERVICE_ATTRIBUTE, SpanKind } from '../observability/tracing.ts';
-import type { FactHandler, ReadFact } from './fact-handler.ts';
+import { contextOf, extractTraceContext, SERVICE_ATTRIBUTE, SpanKind, tracer } from '../observability/tracing.ts';
+import { context, SpanStatusCode } from '@opentelemetry/api';
+import { Acks } from './acks.ts';
+import { Lanes, type BatchSettings } from './batches.ts';
+import type { FactHandler } from './fact-handler.ts';
 import { deadLetterExchange, deadLetterQueue, queueName } from './queues.ts';
 
 export interface Subscription {
@@ -16,10 +20,19 @@ export interface Subscription {
   purpose: string;
   /** One per contract the queue is bound to; each applies its fact inside the transaction that records it in the inbox. */
   handlers: FactHandler<EntityManager>[];
+  /**
+   * Facts applied in one transaction at most (default 100). 1 where a handler acts outside the database before the
+   * commit (sends an email): in a batch another fact could roll that back, and the action would be repeated.
+   */
+  maxBatch?: number;
+  /** Transactions applying this queue's facts at once, each on a database connection of its own (default 3). */
+  lanes?: number;
 }
 
 /** Redeliveries of a failing message before the broker dead-letters it (its handler runs once more than this). */
 export const DEFAULT_DELIVERY_LIMIT = 5;
+export const DEFAULT_MAX_BATCH = 100;
+export const DEFAULT_LANES = 3;
 
 export interface ConsumerOptions {
   service: string;
@@ -27,6 +40,7 @@ export interface ConsumerOptions {
   orm: Orm;
   logger: Logger;
   subscriptions: Subscription[];
+  /** Unacked deliveries per queue (default: room for every lane's batch and the next one). */
   prefetch?: number;
   /** Deliveries before a failing message is dead-lettered. */
   deliveryLimit?: number;
@@ -57,21 +71,39 @@ export function consumerSetup(options: ConsumerOptions): (model: ChannelModel) =
         },
       });
       for (const { contract } of subscription.handlers) await channel.bindQueue(queue, exchange, contract.routingKey);
-      await channel.prefetch(options.prefetch ?? 20);
+      const maxBatch = subscription.maxBatch ?? DEFAULT_MAX_BATCH;
+      const lanes = subscription.lanes ?? DEFAULT_LANES;
+      await channel.prefetch(options.prefetch ?? Math.max(20, 2 * lanes * maxBatch));
+      const acks = new Acks(channel);
+      const settings: BatchSettings = {
+        orm: options.orm,
+        logger,
+        metrics: options.metrics,
+        queue,
+        inbox: `${options.service}.${subscription.purpose}`,
+        deliveryLimit: options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
+        acks,
+      };
+      const waiting = new Lanes(lanes, maxBatch, settings);
       await channel.consume(queue, (message) => {
-        if (message) void traced(options.service, queue, message, () => deliver(options, subscription, channel, queue, message));
+        if (message) receive(options.service, settings, subscription, waiting, message);
       });
     }
   };
 }
 
-/** Handles a message in a consumer span that continues the trace of the change that published it. */
-function traced(service: string, queue: string, message: ConsumeMessage, handle: () => Promise<void>): Promise<void> {
-  return inSpan(
+/**
+ * Reads a delivery with its contract and hands it to its lane, in a consumer span that continues the trace of the
+ * change that published it; the span ends when the delivery is settled.
+ */
+function receive(service: string, settings: BatchSettings, subscription: Subscription, lanes: Lanes, message: ConsumeMessage): void {
+  const { queue, logger, metrics, acks } = settings;
+  acks.delivered(message);
+  if (message.fields.redelivered) metrics?.redelivered.inc({ queue });
+  const span = tracer().startSpan(
     `consume ${message.properties.type ?? message.fields.routingKey}`,
     {
       kind: SpanKind.CONSUMER,
-      parent: extractTraceContext(message.properties.headers),
       attributes: {
         [SERVICE_ATTRIBUTE]: service,
         'messaging.system': 'rabbitmq',
@@ -81,59 +113,22 @@ function traced(service: string, queue: string, message: ConsumeMessage, handle:
         'messaging.message.redelivered': message.fields.redelivered,
       },
     },
-    handle,
+    extractTraceContext(message.properties.headers),
   );
-}
-
-async function deliver(
-  options: ConsumerOptions,
-  subscription: Subscription,
-  channel: Channel,
-  queue: string,
-  message: ConsumeMessage,
-): Promise<void> {
-  const { logger, metrics } = options;
-  if (message.fields.redelivered) metrics?.redelivered.inc({ queue });
+  const trace = contextOf(span);
   const handler = subscription.handlers.find((h) => h.contract.routingKey === message.fields.routingKey);
-  let fact: ReadFact<EntityManager>;
   try {
     if (!handler) throw new Error(`no contract for routing key ${message.fields.routingKey}`);
-    fact = handler.read(JSON.parse(message.content.toString('utf8')));
+    const fact = handler.read(JSON.parse(message.content.toString('utf8')));
+    lanes.push({ message, fact, span, trace });
   } catch (err) {
-    recordFailure(err);
-    logger.error({ err, queue, messageId: message.properties.messageId }, 'unreadable message sent to the dead-letter queue');
+    span.recordException(err instanceof Error ? err : String(err));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+    context.with(trace, () =>
+      logger.error({ err, queue, messageId: message.properties.messageId }, 'unreadable message sent to the dead-letter queue'),
+    );
     metrics?.deadLettered.inc({ queue });
-    safely(() => channel.nack(message, false, false));
-    return;
-  }
-  const inbox = `${options.service}.${subscription.purpose}`;
-  const { envelope } = fact;
-  try {
-    await options.orm.em.fork().transactional(async (em) => {
-      const fresh = await em.execute(
-        'insert into inbox_message (consumer, message_id, type) values (?, ?, ?) on conflict do nothing returning message_id',
-        [inbox, envelope.id, `${envelope.type}.v${envelope.version}`],
-      );
-      if (fresh.length === 0) return; // already applied: the redelivery changes nothing
-      await fact.apply(em);
-    });
-    safely(() => channel.ack(message));
-    metrics?.consumed.inc({ queue });
-  } catch (err) {
-    const attempt = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
-    if (attempt > (options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT)) metrics?.deadLettered.inc({ queue });
-    recordFailure(err);
-    logger.warn({ err, queue, messageId: envelope.id, type: envelope.type, attempt }, 'message handler failed; it will be retried');
-    // Back to the queue; past the delivery limit the broker dead-letters it.
-    safely(() => channel.nack(message, false, true));
-  }
-}
-
-/** An ack on a channel that closed meanwhile fails; the broker redelivers and the inbox absorbs it. */
-function safely(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // the channel is gone
+    acks.nack(message, false);
+    span.end();
   }
 }

@@ -18,6 +18,7 @@ import {
   type PriceTierRow,
 } from '../../entities/events/event.entity.ts';
 import { Venue, VenueSection } from '../../entities/events/venue.entity.ts';
+import { SEAT_CHANGES_CHANNEL } from './seats.ts';
 
 export const PRODUCER = 'events';
 
@@ -80,6 +81,11 @@ function policyOf(policy: CancellationPolicy): CancellationPolicy {
   };
 }
 
+/** Tells every events instance, when the transaction commits, that the event itself changed (they drop their copy). */
+async function announceEventChange(em: EntityManager, eventId: string): Promise<void> {
+  await em.execute('select pg_notify(?, ?)', [SEAT_CHANGES_CHANNEL, JSON.stringify({ eventId, seats: [], details: true })]);
+}
+
 async function facts(em: EntityManager, event: EventRow) {
   const venue = await em.findOneOrFail(Venue, { id: event.venueId });
   return {
@@ -139,6 +145,7 @@ export async function updateEvent(ctx: EventsContext, eventId: string, change: E
     checkDates(event);
     if (event.status === 'published') enqueueEvent(em, eventUpdatedV1, await facts(em, event), PRODUCER);
     await em.flush();
+    await announceEventChange(em, eventId);
     return event;
   });
   ctx.published();
@@ -168,6 +175,7 @@ export async function setPriceTiers(ctx: EventsContext, eventId: string, currenc
     await em.nativeDelete(PriceTier, { eventId });
     const rows = tiers.map((tier) => em.create(PriceTier, { id: randomUUID(), eventId, currency, ...tier }));
     await em.flush();
+    await announceEventChange(em, eventId);
     return rows;
   });
 }
@@ -210,6 +218,7 @@ export async function publishEvent(ctx: EventsContext, eventId: string): Promise
     event.publishedAt = new Date();
     enqueueEvent(em, eventPublishedV1, await facts(em, event), PRODUCER);
     await em.flush();
+    await announceEventChange(em, eventId);
     return event;
   });
   ctx.published();
@@ -224,6 +233,7 @@ export async function cancelEvent(ctx: EventsContext, eventId: string, reason: s
     event.status = 'cancelled';
     if (wasPublished) enqueueEvent(em, eventCancelledV1, { ...(await facts(em, event)), reason }, PRODUCER);
     await em.flush();
+    await announceEventChange(em, eventId);
     return event;
   });
   ctx.published();
@@ -239,6 +249,7 @@ export async function completeEvent(ctx: EventsContext, eventId: string): Promis
     event.status = 'completed';
     enqueueEvent(em, eventUpdatedV1, await facts(em, event), PRODUCER);
     await em.flush();
+    await announceEventChange(em, eventId);
     return event;
   });
   ctx.published();

@@ -65,7 +65,12 @@ export function noLongerHeld(holdId: string): DomainError {
   return new DomainError('conflict', 'SEATS_NO_LONGER_HELD', `Hold ${holdId} no longer owns its seats (it expired or was released).`);
 }
 
+/**
+ * Locks the hold's row, first taking a transaction lock on its id: two claims (or a claim and a release) of one hold id
+ * run one after the other, even before its row exists, so the second finds what the first did.
+ */
 async function lockHold(em: EntityManager, holdId: string): Promise<HoldRow | undefined> {
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`hold-id:${holdId}`]);
   const [row] = await em.execute<HoldRow[]>('select status, seat_count, result, event_id from seat_hold where id = ? for update', [holdId]);
   return row;
 }
@@ -262,6 +267,12 @@ async function holdOnce(em: EntityManager, request: HoldRequest): Promise<HoldRe
   });
 }
 
+/** Whether this hold id was ever claimed or released. */
+export async function holdKnown(em: EntityManager, holdId: string): Promise<boolean> {
+  const rows = await em.execute<{ one: number }[]>('select 1 as one from seat_hold where id = ?', [holdId]);
+  return rows.length > 0;
+}
+
 /** Frees a hold's seats (expiry or cancellation before payment). A hold never made is recorded as released. */
 export async function releaseSeats(em: EntityManager, holdId: string): Promise<{ released: number }> {
   return em.transactional(async (tx) => {
@@ -297,8 +308,8 @@ export interface HoldExtension {
  * backward. Only a hold that still owns every one of its seats is extended. A hold that lapsed a moment ago (its
  * payment was asked for in time, and reached here just after) still owns seats nobody has claimed since: those are
  * kept for it, as no other customer was promised them. A released, confirmed or partly lost hold (a seat claimed by
- * another hold, or freed) is not revived: SEATS_NO_LONGER_HELD, and nothing changes. The seats stay held, so nothing
- * is announced.
+ * another hold, or freed) is not revived: SEATS_NO_LONGER_HELD, and nothing changes. The seats stay held; their new
+ * expiry is announced.
  */
 export async function extendHold(em: EntityManager, holdId: string, until: Date): Promise<HoldExtension> {
   return em.transactional(async (tx) => {
@@ -315,6 +326,8 @@ export async function extendHold(em: EntityManager, holdId: string, until: Date)
       `update seat_hold set expires_at = greatest(expires_at, ?), updated_at = now() where id = ? returning expires_at`,
       [until, holdId],
     );
+    // Still held, for longer: readers that keep each held seat's expiry (the in-memory seat state) learn the new one.
+    await announce(tx, { eventId: hold.event_id!, seats: rows.map((r) => ({ seatId: r.seat_id, status: 'held' })) });
     return { holdId, seats: rows.length, expiresAt: new Date(extended!.expires_at).toISOString() };
   });
 }

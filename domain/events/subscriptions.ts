@@ -6,7 +6,10 @@ import type { EnvelopeOf } from '../../contracts/envelope.ts';
 import { bookingCancelledV1, bookingConfirmedV1 } from '../../contracts/bookings.ts';
 
 export function salesSubscription(): Omit<Subscription, 'purpose'> {
-  return { handlers: [on(bookingConfirmedV1, countSale), on(bookingCancelledV1, uncountSale)] };
+  // One event's facts in one lane: its single event_sales row is never updated by two batches at once (no lock waits,
+  // no deadlocks between batches that touch the same events in different orders).
+  const options = { orderKey: (fact: { data: { eventId: string } }) => fact.data.eventId };
+  return { handlers: [on(bookingConfirmedV1, countSale, options), on(bookingCancelledV1, uncountSale, options)] };
 }
 
 async function countSale(em: EntityManager, { data: b }: EnvelopeOf<typeof bookingConfirmedV1>): Promise<void> {

@@ -52,7 +52,7 @@ describe('OTLP export', () => {
     expect(workflow, 'the workflow span').toBeDefined();
     const trace = received.filter((s) => s.traceId === workflow!.traceId);
     expect(trace.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['POST /bookings', 'RunWorkflow:bookingWorkflow', 'RunActivity:holdSeats', 'RunActivity:chargePayment']),
+      expect.arrayContaining(['POST /bookings', 'RunWorkflow:bookingWorkflow', 'RunActivity:confirmSeats', 'RunActivity:chargePayment']),
     );
     // The workflow span keeps its parent: the client span that started it, exported from the service.
     expect(trace.some((s) => s.spanId === workflow!.parentSpanId)).toBe(true);

@@ -68,17 +68,21 @@ describe('traces', () => {
     const spans = spansOf(traceId);
     const bookingsServer = spans.find((s) => serviceOf(s) === 'bookings' && s.name === 'POST /bookings');
     const workflow = named('RunWorkflow:bookingWorkflow')!;
-    const hold = named('RunActivity:holdSeats')!;
+    // The seats are claimed in the events service before the saga starts (the saga adopts that hold), and confirmed
+    // by an activity on the events task queue once paid.
+    const claim = spans.find((s) => serviceOf(s) === 'events' && s.name === 'POST /internal/holds');
+    const confirm = named('RunActivity:confirmSeats')!;
     const charge = named('RunActivity:chargePayment')!;
     const consumed = named('consume booking.confirmed', 'users')!;
     expect(bookingsServer, 'the bookings service span').toBeDefined();
-    expect(hold, 'the hold activity span').toBeDefined();
+    expect(claim, 'the events service span of the claim').toBeDefined();
+    expect(confirm, 'the confirm activity span').toBeDefined();
     expect(charge, 'the charge activity span').toBeDefined();
-    expect({ hold: hold.attributes['temporal.task_queue'], charge: charge.attributes['temporal.task_queue'] }).toEqual({
-      hold: 'events',
+    expect({ confirm: confirm.attributes['temporal.task_queue'], charge: charge.attributes['temporal.task_queue'] }).toEqual({
+      confirm: 'events',
       charge: 'payments',
     });
-    expect({ hold: serviceOf(hold), charge: serviceOf(charge) }).toEqual({ hold: 'events', charge: 'payments' });
+    expect({ confirm: serviceOf(confirm), charge: serviceOf(charge) }).toEqual({ confirm: 'events', charge: 'payments' });
 
     // Parent links are intact: every span but the gateway's has its parent in the same trace, and the chain from
     // each of these spans climbs to the gateway span.
@@ -92,11 +96,12 @@ describe('traces', () => {
       for (let at: ReadableSpan | undefined = span; at; at = byId.get(at.parentSpanContext?.spanId ?? '')) chain.push(at.name);
       return chain;
     };
-    for (const span of [bookingsServer!, workflow, hold, charge, consumed]) {
+    for (const span of [bookingsServer!, claim!, workflow, confirm, charge, consumed]) {
       expect(ancestors(span).at(-1), `${span.name} climbs to the gateway`).toBe(root!.name);
     }
     expect(ancestors(workflow)).toContain('POST /bookings');
-    expect(ancestors(hold)).toContain('RunWorkflow:bookingWorkflow');
+    expect(ancestors(claim!)).toContain('POST /bookings');
+    expect(ancestors(confirm)).toContain('RunWorkflow:bookingWorkflow');
     expect(ancestors(charge)).toContain('RunWorkflow:bookingWorkflow');
     expect(ancestors(consumed)).toEqual(expect.arrayContaining(['publish booking.confirmed', 'RunWorkflow:bookingWorkflow']));
 

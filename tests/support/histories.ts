@@ -14,10 +14,35 @@ export type ActivityRun = {
   worker?: string;
 };
 
-/** The activities the workflow scheduled, in order, each with how it ended. */
+/** The marker Temporal records for a local activity: its type and attempt in `data`, a failure if it failed. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/** A local activity's run, read from its marker; its worker is the one that completed the workflow task recording it. */
+function localActivityRun(event: proto.api.history.v1.IHistoryEvent, workers: Map<string, string>): ActivityRun | undefined {
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  const { activity_type: name, attempt } = JSON.parse(Buffer.from(data ?? []).toString('utf8')) as {
+    activity_type: string;
+    attempt: number;
+  };
+  return {
+    name,
+    ended: marker.failure ? 'failed' : 'completed',
+    attempt,
+    worker: workers.get(String(marker.workflowTaskCompletedEventId)),
+  };
+}
+
+/** The activities the workflow ran, local ones included (by their markers), in order, each with how it ended. */
 export function activitiesOf(history: History): ActivityRun[] {
   const scheduled = new Map<string, ActivityRun>();
+  const taskWorkers = new Map<string, string>();
   for (const event of history.events ?? []) {
+    const task = event.workflowTaskCompletedEventAttributes;
+    if (task) taskWorkers.set(String(event.eventId), task.identity ?? '');
+    const local = localActivityRun(event, taskWorkers);
+    if (local) scheduled.set(String(event.eventId), local);
     if (event.activityTaskScheduledEventAttributes) {
       scheduled.set(String(event.eventId), {
         name: event.activityTaskScheduledEventAttributes.activityType!.name!,

@@ -5,6 +5,8 @@ import type { CallLog } from './stub-calls.ts';
 /** The booking records: each transition written once, and an event's bookings with their latest status. */
 export function createStubBookings(calls: CallLog) {
   const written = new Set<string>();
+  /** Bookings whose writes find the database away: refused connections, which the retry policies ask again. */
+  const away = new Set<string>();
   const ofEvent = new Map<string, Map<string, EventBooking>>();
   const upsert = (eventId: string, booking: EventBooking) => {
     const bookings = ofEvent.get(eventId) ?? new Map<string, EventBooking>();
@@ -14,6 +16,7 @@ export function createStubBookings(calls: CallLog) {
   const activities: BookingsActivities = {
     recordTransition(t: Transition) {
       calls.add({ activity: 'recordTransition', key: t.bookingId, args: [t] });
+      if (away.has(t.bookingId)) return Promise.reject(connectionRefused());
       // A retried write of the same transition changes nothing, as in the real table.
       const id = `${t.bookingId}:${t.source}:${t.seq}`;
       if (!written.has(id)) {
@@ -41,5 +44,16 @@ export function createStubBookings(calls: CallLog) {
       return Promise.resolve([...(ofEvent.get(eventId)?.values() ?? [])].map((b) => ({ ...b })));
     },
   };
-  return { activities, seed: upsert };
+  return {
+    activities,
+    seed: upsert,
+    /** From now on the booking's writes find the database away, until `back`. */
+    away: (bookingId: string) => away.add(bookingId),
+    back: (bookingId: string) => away.delete(bookingId),
+  };
+}
+
+/** What the PostgreSQL driver throws when the server refuses the connection: not a refusal of the statement. */
+function connectionRefused(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 }

@@ -31,6 +31,21 @@ export function stubBookingInput(overrides: Partial<BookingInput> = {}): Booking
 
 type StubServices = ReturnType<typeof createStubServices>;
 
+/**
+ * Claims the booking's seats in the stub events service as the hold route does before it starts the saga (the hold
+ * id is the booking id), and answers the saga input that carries the claim.
+ */
+export async function claimedBeforeStart(stubs: StubServices, input: BookingInput): Promise<BookingInput> {
+  const claimedHold = await stubs.events.activities.holdSeats({
+    holdId: input.bookingId,
+    eventId: input.eventId,
+    customerId: input.customerId,
+    selection: input.selection,
+    until: new Date(Date.now() + input.holdTtlMs).toISOString(),
+  });
+  return { ...input, claimedHold };
+}
+
 /** A booking confirmed earlier, seeded into the stubs: two seats of row `row` sold and the payment captured. */
 export function seedConfirmedBooking(stubs: StubServices, row: string, eventId: string = randomUUID()) {
   const bookingId = randomUUID();
