@@ -84,6 +84,11 @@ describe('seat claims on the internal route', () => {
       expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
       const released = await call('POST', `/internal/holds/${body.holdId}/release`, { headers });
       expect(released.status).toBe(403);
+      // Refused before its request is read: a stranger learns nothing of what the route would take.
+      for (const malformed of [{}, 'not json', { ...body, holdId: 'x' }]) {
+        expect((await claim(malformed as object, headers)).status).toBe(403);
+      }
+      expect((await call('POST', '/internal/holds/not-a-uuid/release', { headers })).status).toBe(403);
     }
     expect(await holdersOf(seats)).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { MAX_BODY_BYTES, MAX_JSON_DEPTH, jsonDepth } from '../common/http/body-g
 import { encodeCursor } from '../common/http/pagination.ts';
 import { textProblem } from '../common/http/text.ts';
 import { ormSettings } from '../workers/services.ts';
+import { GATEWAY_PROOF_HEADER } from '../common/http/client-address.ts';
 import { testConfig } from './support/context.ts';
 import { eventOnSale, eventsCtx } from './support/events.ts';
 import type { Caller } from './support/http.ts';
@@ -43,7 +44,8 @@ async function send(
   url: string,
   options: { method: string; token?: string; body?: string | Uint8Array; contentType?: string },
 ): Promise<RawAnswer> {
-  const headers: Record<string, string> = {};
+  // Sent as the gateway sends it, with the platform secret, so the internal routes read the body too.
+  const headers: Record<string, string> = { [GATEWAY_PROOF_HEADER]: testConfig().auth.gatewaySecret! };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
   const res = await fetch(url, { method: options.method, headers, body: options.body });

@@ -34,6 +34,10 @@ export function claimHandlers(deps: Pick<EventsRouteDeps, 'ctx'> & Partial<Claim
     return maxSeatsPerCustomer;
   };
   return {
+    platformOnly: async (c, next) => {
+      refuseStrangers(c);
+      await next();
+    },
     claim: async (c) => {
       const maxSeats = refuseStrangers(c);
       const body = c.req.valid('json');

@@ -2,6 +2,7 @@
 // that loses costs one call and no saga, and gives a claim back when the saga could not start. Answered only to
 // platform processes (the platform secret), declared with every answer.
 import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { GATEWAY_PROOF_HEADER } from '../../common/http/client-address.ts';
 import { BAD_INPUT, IdParamSchema, jsonAnswer, jsonBody, problemAnswer } from '../../common/http/openapi.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
@@ -108,6 +109,8 @@ export const releaseClaimRoute = createRoute({
 });
 
 export interface ClaimHandlers {
+  /** Refuses a caller without the platform secret before its request is read at all. */
+  platformOnly: MiddlewareHandler<AppEnv>;
   claim: RouteHandler<typeof claimRoute, AppEnv>;
   release: RouteHandler<typeof releaseClaimRoute, AppEnv>;
 }
@@ -119,6 +122,8 @@ export function registerClaimRoutes(app: ServiceApp, handlers: ClaimHandlers): v
     name: GATEWAY_PROOF_HEADER,
     description: 'The secret shared by the gateway and the services (GATEWAY_SECRET).',
   });
+  app.use('/internal/holds', handlers.platformOnly);
+  app.use('/internal/holds/*', handlers.platformOnly);
   app.openapi(claimRoute, handlers.claim);
   app.openapi(releaseClaimRoute, handlers.release);
 }
