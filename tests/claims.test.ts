@@ -86,7 +86,7 @@ describe('seat claims on the internal route', () => {
       expect(released.status).toBe(403);
       // Refused before its request is read: a stranger learns nothing of what the route would take.
       for (const malformed of [{}, 'not json', { ...body, holdId: 'x' }]) {
-        expect((await claim(malformed as object, headers)).status).toBe(403);
+        expect((await claim(malformed, headers)).status).toBe(403);
       }
       expect((await call('POST', '/internal/holds/not-a-uuid/release', { headers })).status).toBe(403);
     }
