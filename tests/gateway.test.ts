@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -7,6 +8,9 @@ import { listen, type Listening } from '../common/http/listen.ts';
 import { freePort } from '../common/infra/ports.ts';
 import { testConfig, testLogger } from './support/context.ts';
 
+/** Resolves with `value` after `ms`: the bound of a wait for something that should happen much sooner. */
+const wait = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms).unref());
+
 /** A promise the test settles: what an upstream waits on instead of a timer. */
 function gate(): { opened: Promise<void>; open(): void } {
   let open: () => void = () => undefined;
@@ -14,11 +18,18 @@ function gate(): { opened: Promise<void>; open(): void } {
   return { opened, open };
 }
 
-/** What the stand-ins wait on: the slow route answers once `slow` opens, the stream sends its rest once `stream` opens. */
+/**
+ * What the stand-ins wait on: the slow route answers once `slow` opens, the stream sends its rest once `stream` opens.
+ * `left` opens when a client of the slow route or the stream went away before its answer ended.
+ */
 interface Gates {
   slow: ReturnType<typeof gate>;
   stream: ReturnType<typeof gate>;
+  left: ReturnType<typeof gate>;
 }
+
+/** What a compressed answer of the stand-ins says. */
+const COMPRESSED_TEXT = JSON.stringify({ compressed: 'yes'.repeat(200) });
 
 /** A stand-in service instance: real HTTP on a real port, answering with what it received. */
 function upstreamApp(name: string, gates: Gates, rabbitmq: 'ok' | 'down' = 'ok') {
@@ -37,19 +48,28 @@ function upstreamApp(name: string, gates: Gates, rabbitmq: 'ok' | 'down' = 'ok')
       rabbitmq === 'ok' ? 200 : 503,
     ),
   );
-  app.get('/openapi.json', (c) =>
-    c.json({
+  // Compressed for a client that takes gzip: the gateway reads this document itself, so it must decode it.
+  app.get('/openapi.json', (c) => {
+    const doc = JSON.stringify({
       openapi: '3.1.0',
       info: { title: name, version: '1' },
       paths: { '/health': {}, '/events': { get: {} }, '/venues/{id}': { get: {} } },
-    }),
-  );
+    });
+    if (!(c.req.header('accept-encoding') ?? '').includes('gzip')) return c.body(doc, 200, { 'content-type': 'application/json' });
+    return new Response(gzipSync(doc), { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+  });
   app.get('/events/slow', async (c) => {
+    c.req.raw.signal.addEventListener('abort', () => gates.left.open());
     await gates.slow.opened;
     return c.json({ late: true });
   });
+  app.get(
+    '/events/compressed',
+    () => new Response(gzipSync(COMPRESSED_TEXT), { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }),
+  );
   app.get('/events/stream', (c) =>
     streamSSE(c, async (stream) => {
+      stream.onAbort(() => gates.left.open());
       await stream.writeSSE({ event: 'availability', data: JSON.stringify({ n: 1 }) });
       // The rest only once the client has the first: a proxy that buffers the stream would never deliver it.
       await gates.stream.opened;
@@ -81,7 +101,7 @@ describe('gateway', () => {
 
   beforeEach(async () => {
     servers = [];
-    gates = { slow: gate(), stream: gate() };
+    gates = { slow: gate(), stream: gate(), left: gate() };
     eventsA = await listen(upstreamApp('events-a', gates), 0, '127.0.0.1');
     eventsB = await listen(upstreamApp('events-b', gates), 0, '127.0.0.1');
     const users = await listen(upstreamApp('users', gates), 0, '127.0.0.1');
@@ -164,6 +184,63 @@ describe('gateway', () => {
     gates.stream.open();
     let rest = '';
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
+    expect(rest).toContain('{"n":3}');
+  });
+
+  it('closes the request to the instance when the client leaves an event stream', async () => {
+    const client = new AbortController();
+    const res = await fetch(`${base}/api/v1/events/stream`, { signal: client.signal });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('{"n":1}');
+    client.abort();
+    // Opens only when the instance sees its request end; the upstream stream would otherwise wait on its gate forever.
+    await expect(Promise.race([gates.left.opened.then(() => 'left'), wait(2_000, 'still open')])).resolves.toBe('left');
+  });
+
+  it('closes the request to the instance when the client goes away before the answer', async () => {
+    // A gateway that would wait far longer than this test does: only the client leaving can end the request.
+    const patient = createGateway({
+      config: testConfig({
+        USERS_URLS: gateway.pools.users.urls().join(','),
+        EVENTS_URLS: gateway.pools.events.urls().join(','),
+        BOOKINGS_URLS: gateway.pools.bookings.urls().join(','),
+        PAYMENTS_URLS: gateway.pools.payments.urls().join(','),
+        UPSTREAM_TIMEOUT_MS: '30000',
+      }),
+      logger: testLogger(),
+      gatewaySecret: 'x'.repeat(32),
+    });
+    const patientServer = await listen(patient.app, 0, '127.0.0.1');
+    servers.push(patientServer);
+    const client = new AbortController();
+    const answer = fetch(`http://127.0.0.1:${patientServer.port}/api/v1/events/slow`, { signal: client.signal }).catch(() => 'aborted');
+    // Give the request time to reach the instance, then leave.
+    await wait(200, undefined);
+    client.abort();
+    expect(await answer).toBe('aborted');
+    await expect(Promise.race([gates.left.opened.then(() => 'left'), wait(3_000, 'still open')])).resolves.toBe('left');
+  });
+
+  it('passes a compressed answer on as the instance sent it, for the client to decode', async () => {
+    const res = await fetch(`${base}/api/v1/events/compressed`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(await res.text()).toBe(COMPRESSED_TEXT);
+  });
+
+  it('answers with a Response it streams when it does not run on node:http (an in-process request)', async () => {
+    const direct = await gateway.app.request('/api/v1/bookings/42?limit=5', { headers: { 'x-request-id': 'req-in-process' } });
+    expect(direct.status).toBe(200);
+    expect(direct.headers.get('x-request-id')).toBe('req-in-process');
+    expect(await direct.json()).toMatchObject({ instance: 'bookings', path: '/bookings/42', requestId: 'req-in-process' });
+
+    const stream = await gateway.app.request('/api/v1/events/stream');
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('{"n":1}');
+    gates.stream.open();
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
     expect(rest).toContain('{"n":3}');
   });
 
@@ -260,7 +337,7 @@ describe('gateway', () => {
     for (const service of ['users', 'events', 'bookings', 'payments']) expect(html).toContain(`/docs/${service}/openapi.json`);
     const asset = await fetch(`${base}/docs/assets/swagger-ui-bundle.js`);
     expect(asset.status).toBe(200);
-    const doc = (await (await fetch(`${base}/docs/events/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${base}/docs/events/openapi.json`, { headers: { 'accept-encoding': 'gzip' } })).json()) as {
       servers: { url: string }[];
       paths: Record<string, unknown>;
     };

@@ -14,10 +14,10 @@ import type { Logger } from '../../common/logger.ts';
 import { platformHealth } from './health.ts';
 import { createMetrics, httpMetrics, metricsText, type Metrics } from '../../common/observability/metrics.ts';
 import { recordFailure, traceRequests } from '../../common/observability/tracing.ts';
-import { proxyRequest } from './proxy.ts';
+import { keepAliveTransport, proxyRequest, type UpstreamTransport } from './proxy.ts';
 import { gatewayDocument } from './service-docs.ts';
 import type { OpenApiDocument } from '../../common/http/openapi-document.ts';
-import { API_PREFIX, ROUTE_TABLE, prefixesOf } from './routes.ts';
+import { API_PREFIX, resourceOf, serviceFor } from './routes.ts';
 import { UpstreamPool } from '../../common/http/upstream-pool.ts';
 
 export interface GatewayDeps {
@@ -25,7 +25,10 @@ export interface GatewayDeps {
   logger: Logger;
   /** Sent with every forwarded request so services trust the client address the gateway names. */
   gatewaySecret: string;
+  /** For the gateway's own calls: health probes and the users service's published keys. */
   fetch?: typeof fetch;
+  /** What forwarded requests go over; node:http with a keep-alive agent per service unless given. */
+  transport?: UpstreamTransport;
   /** Revoked sessions (filled from RabbitMQ by the gateway process). */
   revoked?: RevokedSessions;
   /** Defaults to the users service's published keys. */
@@ -48,6 +51,7 @@ interface GatewayParts {
   logger: Logger;
   pools: Record<ServiceName, UpstreamPool>;
   doFetch: typeof fetch;
+  transport: UpstreamTransport;
 }
 
 export function createGateway(deps: GatewayDeps): Gateway {
@@ -65,7 +69,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       verifierFor(config.auth, remoteKeys({ urls: config.services.users.urls, logger, fetch: doFetch }), (sid) => revoked.has(sid)),
       (sid) => revoked.has(sid),
     );
-  const parts: GatewayParts = { config, logger, pools, doFetch };
+  const parts: GatewayParts = { config, logger, pools, doFetch, transport: deps.transport ?? keepAliveTransport() };
   const app: GatewayApp = new Hono();
 
   const metrics = createMetrics('gateway');
@@ -83,8 +87,8 @@ function useGatewayMiddleware(app: GatewayApp, logger: Logger, metrics: Metrics)
     traceRequests('gateway', {
       edge: true,
       routeOf: (route, path) => {
-        const resource = path.split('/')[3] ?? '';
-        return route === `${API_PREFIX}/*` && ROUTE_TABLE[resource] ? `${API_PREFIX}/${resource}` : route;
+        const rest = path.slice(API_PREFIX.length);
+        return route === `${API_PREFIX}/*` && serviceFor(rest) ? `${API_PREFIX}/${resourceOf(rest)}` : route;
       },
     }),
   );
@@ -121,16 +125,17 @@ function mountServiceDocs(app: GatewayApp, parts: GatewayParts): void {
       pool: parts.pools[service],
       target: '/openapi.json',
       timeoutMs: parts.config.gateway.upstreamTimeoutMs,
-      fetch: parts.doFetch,
+      transport: parts.transport,
+      asResponse: true,
     });
     if (!upstream.ok) return upstream;
-    return c.json(gatewayDocument((await upstream.json()) as OpenApiDocument, prefixesOf(service)));
+    return c.json(gatewayDocument((await upstream.json()) as OpenApiDocument, (path) => serviceFor(path) === service));
   });
   mountDocs(app, 'Eventix API', { urls: SERVICE_NAMES.map((s) => ({ name: s, url: `/docs/${s}/openapi.json` })) });
 }
 
 function mountApi(app: GatewayApp, parts: GatewayParts, auth: { verifier: TokenVerifier; gatewaySecret: string }): void {
-  const { pools, config, doFetch } = parts;
+  const { pools, config, transport } = parts;
   // The client's address as the gateway saw it, vouched for with the shared secret (a client's own X-Forwarded-For is dropped).
   const forwarded = (c: Parameters<typeof socketAddress>[0]) => ({
     [FORWARDED_FOR_HEADER]: socketAddress(c) ?? 'unknown',
@@ -138,7 +143,7 @@ function mountApi(app: GatewayApp, parts: GatewayParts, auth: { verifier: TokenV
   });
 
   app.get('/.well-known/jwks.json', (c) =>
-    proxyRequest(c, { pool: pools.users, target: '/.well-known/jwks.json', timeoutMs: config.gateway.upstreamTimeoutMs, fetch: doFetch }),
+    proxyRequest(c, { pool: pools.users, target: '/.well-known/jwks.json', timeoutMs: config.gateway.upstreamTimeoutMs, transport }),
   );
 
   // A request that carries a token must carry a valid one; the service checks it again and decides what needs one.
@@ -151,14 +156,13 @@ function mountApi(app: GatewayApp, parts: GatewayParts, auth: { verifier: TokenV
   app.all(`${API_PREFIX}/*`, (c) => {
     const url = new URL(c.req.url);
     const rest = url.pathname.slice(API_PREFIX.length);
-    const resource = rest.split('/')[1] ?? '';
-    const service = ROUTE_TABLE[resource];
-    if (!service) return problemResponse(c, 404, 'NOT_FOUND', `No API resource named "${resource}".`);
+    const service = serviceFor(rest);
+    if (!service) return problemResponse(c, 404, 'NOT_FOUND', `No API resource named "${resourceOf(rest)}".`);
     return proxyRequest(c, {
       pool: pools[service],
       target: rest + url.search,
       timeoutMs: config.gateway.upstreamTimeoutMs,
-      fetch: doFetch,
+      transport,
       headers: forwarded(c),
     });
   });

@@ -1,5 +1,13 @@
-// Forwards one request to a service instance and streams the answer back (server-sent events included).
+// Forwards one request to a service instance and streams the answer back (server-sent events included), over node:http
+// with one keep-alive agent per service: no fetch objects or web streams on the way unless a caller asks for a Response.
+import { Agent as HttpAgent, request as httpRequest, ServerResponse, type IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, OutgoingHttpHeaders, RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import { pipeline, Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Context } from 'hono';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { honorsIdempotencyKey } from '../../common/http/keyed-routes.ts';
 import { problemResponse } from '../../common/http/problem.ts';
 import { REQUEST_ID_HEADER } from '../../common/http/request-id.ts';
@@ -7,7 +15,7 @@ import { FORWARDED_FOR_HEADER, GATEWAY_PROOF_HEADER } from '../../common/http/cl
 import { traceHeaders } from '../../common/observability/tracing.ts';
 import type { UpstreamPool } from '../../common/http/upstream-pool.ts';
 
-const HOP_BY_HOP = [
+const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
   'proxy-authenticate',
@@ -17,7 +25,41 @@ const HOP_BY_HOP = [
   'transfer-encoding',
   'upgrade',
   'host',
-];
+]);
+
+/** Starts one request to an instance of `service`: node:http's request() over that service's agent, or a stand-in. */
+export interface UpstreamTransport {
+  request(service: string, url: URL, options: RequestOptions): ClientRequest;
+}
+
+/** Sockets kept per instance: well above what one gateway process keeps busy, so a burst never queues on the agent. */
+const MAX_SOCKETS_PER_INSTANCE = 1024;
+
+/**
+ * node:http over one keep-alive agent per service (and scheme). The most recently freed socket goes first (lifo), so
+ * the sockets a quiet moment leaves idle are the ones that time out, and a busy one is never left to go stale. The
+ * agent closes an idle socket a second before the instance's announced keep-alive timeout, so a request is seldom
+ * written on a socket the instance is closing.
+ */
+export function keepAliveTransport(): UpstreamTransport {
+  const agents = new Map<string, HttpAgent>();
+  const agentFor = (service: string, https: boolean): HttpAgent => {
+    const key = `${https ? 'https' : 'http'}:${service}`;
+    let agent = agents.get(key);
+    if (!agent) {
+      const options = { keepAlive: true, maxSockets: MAX_SOCKETS_PER_INSTANCE, scheduling: 'lifo' as const };
+      agent = https ? new HttpsAgent(options) : new HttpAgent(options);
+      agents.set(key, agent);
+    }
+    return agent;
+  };
+  return {
+    request(service, url, options) {
+      const https = url.protocol === 'https:';
+      return (https ? httpsRequest : httpRequest)(url, { ...options, agent: agentFor(service, https) });
+    },
+  };
+}
 
 export interface ProxyOptions {
   pool: UpstreamPool;
@@ -25,81 +67,153 @@ export interface ProxyOptions {
   target: string;
   /** Time allowed until the upstream's response headers arrive. */
   timeoutMs: number;
-  fetch?: typeof fetch;
+  transport: UpstreamTransport;
   /** Set on the upstream request, replacing whatever the client sent under those names. */
   headers?: Record<string, string>;
+  /**
+   * The answer as a Response whose body the caller reads (decoded, if the instance compressed it). Otherwise, when the
+   * gateway runs on node:http, the answer is written straight to the client and the Response returned only says so.
+   */
+  asResponse?: boolean;
 }
 
-function upstreamRequestHeaders(c: Context, extra: Record<string, string> = {}): Headers {
-  const headers = new Headers(c.req.raw.headers);
-  for (const name of HOP_BY_HOP) headers.delete(name);
-  // Only the gateway may vouch for a client address; a client's own claims are dropped.
-  headers.delete(GATEWAY_PROOF_HEADER);
-  headers.delete(FORWARDED_FOR_HEADER);
-  const requestId = c.get('requestId' as never) as string;
-  headers.set(REQUEST_ID_HEADER, requestId);
-  const url = new URL(c.req.url);
-  headers.set('x-forwarded-host', c.req.header('host') ?? url.host);
-  headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
-  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
-  // The service continues the gateway's trace (the gateway only links a client's own trace context).
-  headers.delete('traceparent');
-  headers.delete('tracestate');
-  for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
+/** The client's request headers as node:http keeps them, or read from the Request when there is no node request. */
+function clientHeaders(c: Context): IncomingHttpHeaders {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming?.headers) return incoming.headers;
+  const headers: IncomingHttpHeaders = {};
+  c.req.raw.headers.forEach((value, name) => (headers[name] = value));
   return headers;
 }
 
-function downstreamHeaders(upstream: Headers): Headers {
-  const headers = new Headers(upstream);
-  for (const name of HOP_BY_HOP) headers.delete(name);
-  // fetch has already decoded a compressed body, so its encoding and length no longer describe what we send.
-  if (headers.has('content-encoding')) {
+/**
+ * Client headers never forwarded: only the gateway may vouch for a client address, so a client's own claims are
+ * dropped; and the service continues the gateway's trace (the gateway only links a client's own trace context).
+ */
+const DROPPED_REQUEST_HEADERS = new Set([GATEWAY_PROOF_HEADER, FORWARDED_FOR_HEADER, 'traceparent', 'tracestate']);
+
+function upstreamRequestHeaders(c: Context, extra: Record<string, string> = {}): OutgoingHttpHeaders {
+  const client = clientHeaders(c);
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(client)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || DROPPED_REQUEST_HEADERS.has(name)) continue;
+    headers[name] = value;
+  }
+  headers[REQUEST_ID_HEADER] = c.get('requestId' as never) as string;
+  const url = c.req.url;
+  headers['x-forwarded-host'] = client.host ?? new URL(url).host;
+  headers['x-forwarded-proto'] = url.slice(0, url.indexOf(':'));
+  for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
+  Object.assign(headers, traceHeaders());
+  return headers;
+}
+
+/** The instance's answer headers as [name, value, name, value, …] for writeHead, without hop-by-hop ones. */
+function clientAnswerHeaders(res: IncomingMessage, requestId: string): string[] {
+  const raw = res.rawHeaders;
+  const headers: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (HOP_BY_HOP.has(name) || name === REQUEST_ID_HEADER) continue;
+    headers.push(raw[i]!, raw[i + 1]!);
+  }
+  // The middleware sets it on the Response, which is not what the client gets here.
+  headers.push(REQUEST_ID_HEADER, requestId);
+  return headers;
+}
+
+/** Statuses whose Response has no body (a Response refuses one). */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+/** The answer as a Response with its body decoded, for a caller that reads it. */
+function answerAsResponse(c: Context, res: IncomingMessage): Response {
+  const headers = new Headers();
+  const raw = res.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) headers.append(raw[i]!, raw[i + 1]!);
+  const status = res.statusCode ?? 502;
+  if (c.req.method === 'HEAD' || NULL_BODY_STATUSES.has(status)) {
+    res.resume();
+    return new Response(null, { status, statusText: res.statusMessage, headers });
+  }
+  let body: Readable = res;
+  const decoder = decoderFor(res.headers['content-encoding']);
+  if (decoder) {
+    // The caller reads the body itself, so it gets it decoded; its encoding and length no longer describe it.
     headers.delete('content-encoding');
     headers.delete('content-length');
+    body = pipeline(res, decoder, () => undefined);
   }
-  return headers;
+  return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, { status, statusText: res.statusMessage, headers });
+}
+
+function decoderFor(encoding: string | undefined) {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
 }
 
 /**
- * Failures before any connection existed (refused, unreachable, no such host, connect timeout): the instance cannot
- * have seen the request, so it may go to the next one whatever its method. undici fails a request with these only
- * while connecting; a request already written on a socket fails with that socket's error instead.
+ * The platform's own Response. @hono/node-server puts a lighter one of its own in the global's place (built on the
+ * platform's), and would write the head of that one to the client although the answer was written already.
  */
-const NEVER_SENT = new Set([
-  'ECONNREFUSED',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+function platformResponse(): typeof Response {
+  const base = Object.getPrototypeOf(Response) as unknown;
+  return base === Function.prototype ? Response : (base as typeof Response);
+}
 
 /**
- * Failures of a connection the request went out on, or was going out on: reset, "other side closed" (also a pooled
- * keep-alive socket the peer closed as the request was written), a broken pipe, a stalled socket. The instance may have
- * received the request and acted on it.
+ * Writes the answer straight to the client's node response and returns a Response that only tells @hono/node-server
+ * it is sent, with the answer's status for the middleware (access log, metrics, tracing) to see. Either side closing
+ * early closes the other: a client that leaves an event stream ends the request to the instance.
  */
-const MAYBE_SENT = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_SOCKET']);
+function answerToClient(c: Context, outgoing: ServerResponse, res: IncomingMessage): Response {
+  const status = res.statusCode ?? 502;
+  outgoing.writeHead(status, res.statusMessage, clientAnswerHeaders(res, c.get('requestId' as never) as string));
+  // A body of unknown length (an event stream) may start with a pause: its head goes out at once. A sized one leaves
+  // in the same packet as its head.
+  if (res.headers['content-length'] === undefined) outgoing.flushHeaders();
+  // Piped by hand: stream.pipeline would make (and abort) an AbortController per answer, a cost on every request.
+  res.pipe(outgoing);
+  res.on('error', () => outgoing.destroy());
+  res.once('close', () => {
+    if (!res.complete) outgoing.destroy();
+  });
+  outgoing.once('close', () => {
+    if (!res.complete) res.destroy();
+  });
+  return new (platformResponse())(null, { status, headers: RESPONSE_ALREADY_SENT.headers });
+}
 
-type Failure = { code: string; sent: 'never' | 'maybe' };
+/** The client's node response, when the gateway runs on node:http and nothing was written to it yet. */
+function nodeResponseOf(c: Context): ServerResponse | undefined {
+  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+  return outgoing instanceof ServerResponse && !outgoing.headersSent ? outgoing : undefined;
+}
 
-/** What a failed fetch says about the request: never sent, maybe sent, or (undefined) not a connection failure at all. */
-function connectionFailure(err: unknown): Failure | undefined {
-  if (!(err instanceof TypeError)) return undefined;
-  const cause = (err as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  if (code === undefined) return undefined;
-  if (Array.isArray(cause?.errors)) {
-    // Node raises an AggregateError only for a connect that tried several addresses; an address that was too slow to
-    // accept fails there with ETIMEDOUT, still before anything was sent.
-    const connectPhase = cause.errors.every((e) => typeof e?.code === 'string' && (NEVER_SENT.has(e.code) || e.code === 'ETIMEDOUT'));
-    return { code, sent: connectPhase ? 'never' : 'maybe' };
+/**
+ * Calls `gone` once the client goes away before its answer; returns what stops watching. On node:http that is its
+ * response closing before anything was written (the Request's signal says the same, through an AbortController
+ * made for every request that asks for it).
+ */
+function watchClient(c: Context, gone: () => void): () => void {
+  const outgoing = nodeResponseOf(c);
+  if (outgoing) {
+    if (outgoing.destroyed) gone();
+    else outgoing.once('close', gone);
+    return () => outgoing.off('close', gone);
   }
-  if (NEVER_SENT.has(code)) return { code, sent: 'never' };
-  if (MAYBE_SENT.has(code)) return { code, sent: 'maybe' };
-  return undefined;
+  const signal = c.req.raw.signal;
+  if (signal.aborted) gone();
+  else signal.addEventListener('abort', gone, { once: true });
+  return () => signal.removeEventListener('abort', gone);
 }
 
 /** Methods whose repeat changes nothing more than the first (RFC 9110 §9.2.2). */
@@ -119,12 +233,79 @@ function resendable(c: Context, target: string): boolean {
 /** Bodies up to this size are read before sending, so they can go to another instance if the first is down. */
 const REPLAYABLE_BODY_BYTES = 1024 * 1024;
 
-/** The request body as something that can be sent again, or the stream itself when it is large or of unknown size. */
-async function requestBody(c: Context): Promise<{ body: RequestInit['body']; replayable: boolean }> {
-  if (c.req.raw.body === null || ['GET', 'HEAD'].includes(c.req.method)) return { body: undefined, replayable: true };
+type RequestBody = { kind: 'none' } | { kind: 'bytes'; bytes: Buffer } | { kind: 'stream'; stream: ReadableStream<Uint8Array> };
+
+/** The request body as bytes that can be sent again, or the stream itself when it is large or of unknown size. */
+async function requestBody(c: Context): Promise<RequestBody> {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.raw.body === null) return { kind: 'none' };
   const length = Number(c.req.header('content-length'));
-  if (Number.isFinite(length) && length <= REPLAYABLE_BODY_BYTES) return { body: await c.req.arrayBuffer(), replayable: true };
-  return { body: c.req.raw.body, replayable: false };
+  if (Number.isFinite(length) && length <= REPLAYABLE_BODY_BYTES) return { kind: 'bytes', bytes: Buffer.from(await c.req.arrayBuffer()) };
+  return { kind: 'stream', stream: c.req.raw.body };
+}
+
+/**
+ * How one try went. A failure is `never` sent when its socket never connected (refused, unreachable, no such host, a
+ * connect timeout): the instance cannot have seen the request, so it may go to the next one whatever its method. On a
+ * socket that was connected (a kept-alive one, or a new one once it connected) it is `maybe` sent: reset, closed by
+ * the peer as the request was written, a broken pipe; the instance may have received the request and acted on it.
+ */
+type Attempt =
+  | { kind: 'answered'; res: IncomingMessage }
+  | { kind: 'timed-out' }
+  | { kind: 'client-gone' }
+  | { kind: 'failed'; code: string; sent: 'never' | 'maybe' };
+
+interface AttemptRequest {
+  transport: UpstreamTransport;
+  service: string;
+  url: URL;
+  method: string;
+  headers: OutgoingHttpHeaders;
+  body: RequestBody;
+  timeoutMs: number;
+  /** Calls its argument if the client goes away; returns what stops watching. */
+  watchClient: (gone: () => void) => () => void;
+}
+
+function attempt(a: AttemptRequest): Promise<Attempt> {
+  return new Promise<Attempt>((resolve) => {
+    // A transport that throws fails the request as a gateway error, as anything unexpected does.
+    const req = a.transport.request(a.service, a.url, { method: a.method, headers: a.headers });
+    let connected = false;
+    let settled = false;
+    let unwatch: () => void = () => undefined;
+    const settle = (outcome: Attempt) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      unwatch();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => {
+      settle({ kind: 'timed-out' });
+      req.destroy();
+    }, a.timeoutMs);
+    const onClientGone = () => {
+      settle({ kind: 'client-gone' });
+      req.destroy();
+    };
+    req.on('socket', (socket: Socket) => {
+      if (!socket.connecting) connected = true;
+      else socket.once('encrypted' in socket ? 'secureConnect' : 'connect', () => (connected = true));
+    });
+    req.on('response', (res: IncomingMessage) => {
+      if (settled) res.destroy();
+      else settle({ kind: 'answered', res });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      settle({ kind: 'failed', code: err.code ?? err.message, sent: connected || req.reusedSocket ? 'maybe' : 'never' });
+    });
+    unwatch = a.watchClient(onClientGone);
+    if (settled) return;
+    if (a.body.kind === 'bytes') req.end(a.body.bytes);
+    else if (a.body.kind === 'stream') pipeline(Readable.fromWeb(a.body.stream as never), req, () => undefined);
+    else req.end();
+  });
 }
 
 /** What a client can do about a request the gateway cannot vouch for: look up its outcome, or repeat it safely. */
@@ -151,9 +332,8 @@ function connectionLost(c: Context, service: string, target: string, everyInstan
 
 export async function proxyRequest(c: Context, options: ProxyOptions): Promise<Response> {
   const { pool, target, timeoutMs } = options;
-  const doFetch = options.fetch ?? fetch;
-  const method = c.req.method;
-  const { body, replayable } = await requestBody(c);
+  const body = await requestBody(c);
+  const replayable = body.kind !== 'stream';
   const tried = new Set<string>();
   const headers = upstreamRequestHeaders(c, options.headers);
   // Set once an instance may have received the request: from then on, running out of instances is not "unreachable".
@@ -161,51 +341,47 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
 
   for (let base = pool.next(tried); base !== undefined; base = pool.next(tried)) {
     tried.add(base);
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    try {
-      const upstream = await doFetch(base + target, {
-        method,
-        headers,
-        body,
-        signal: AbortSignal.any([timeout.signal, c.req.raw.signal]),
-        redirect: 'manual',
-        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-      });
-      return new Response(upstream.body, {
-        status: upstream.status,
-        statusText: upstream.statusText,
-        headers: downstreamHeaders(upstream.headers),
-      });
-    } catch (err) {
-      if (timeout.signal.aborted) {
-        return problemResponse(
-          c,
-          504,
-          'UPSTREAM_TIMEOUT',
-          `The ${pool.service} service did not answer within ${timeoutMs} ms; the request may still complete. ${outcomeAdvice(c, target)}`,
-        );
-      }
-      const failure = connectionFailure(err);
-      if (failure === undefined) throw err;
-      pool.markDown(base, failure.code);
-      if (failure.sent === 'maybe') {
-        maybeReceived = true;
-        // Sending it again could do it twice (a second charge, a refused pay for a booking that goes on to confirm).
-        if (!replayable || !resendable(c, target)) return connectionLost(c, pool.service, target, false);
-      }
-      // A streamed body is gone once sent, even to an instance that was never reached.
-      if (!replayable) {
-        return problemResponse(
-          c,
-          503,
-          'SERVICE_UNAVAILABLE',
-          `An instance of the ${pool.service} service is unreachable and a streamed request body cannot be sent to ` +
-            'another; nothing was received, so the request can be sent again.',
-        );
-      }
-    } finally {
-      clearTimeout(timer);
+    const outcome = await attempt({
+      transport: options.transport,
+      service: pool.service,
+      url: new URL(base + target),
+      method: c.req.method,
+      headers,
+      body,
+      timeoutMs,
+      watchClient: (gone) => watchClient(c, gone),
+    });
+    if (outcome.kind === 'answered') {
+      const outgoing = options.asResponse ? undefined : nodeResponseOf(c);
+      return outgoing ? answerToClient(c, outgoing, outcome.res) : answerAsResponse(c, outcome.res);
+    }
+    if (outcome.kind === 'timed-out') {
+      return problemResponse(
+        c,
+        504,
+        'UPSTREAM_TIMEOUT',
+        `The ${pool.service} service did not answer within ${timeoutMs} ms; the request may still complete. ${outcomeAdvice(c, target)}`,
+      );
+    }
+    if (outcome.kind === 'client-gone') {
+      // Nobody reads this answer; the access log does.
+      return problemResponse(c, 502, 'CLIENT_CLOSED_REQUEST', 'The client closed the connection before the answer.');
+    }
+    pool.markDown(base, outcome.code);
+    if (outcome.sent === 'maybe') {
+      maybeReceived = true;
+      // Sending it again could do it twice (a second charge, a refused pay for a booking that goes on to confirm).
+      if (!replayable || !resendable(c, target)) return connectionLost(c, pool.service, target, false);
+    }
+    // A streamed body is gone once sent, even to an instance that was never reached.
+    if (!replayable) {
+      return problemResponse(
+        c,
+        503,
+        'SERVICE_UNAVAILABLE',
+        `An instance of the ${pool.service} service is unreachable and a streamed request body cannot be sent to ` +
+          'another; nothing was received, so the request can be sent again.',
+      );
     }
   }
   if (maybeReceived) return connectionLost(c, pool.service, target, true);

@@ -32,12 +32,9 @@ function alsoSaying(declared: Answer | undefined, more: string): Answer {
   return declared ? { ...declared, description: `${declared.description}; or: ${more}` } : problemAnswerOf(more);
 }
 
-function isPublic(path: string, prefixes: string[]): boolean {
-  return prefixes.some((p) => path === p || path.startsWith(`${p}/`));
-}
-
-export function gatewayDocument(doc: OpenApiDocument, prefixes: string[]): OpenApiDocument {
-  const paths = Object.fromEntries(Object.entries(doc.paths ?? {}).filter(([path]) => isPublic(path, prefixes)));
+/** `isPublic` tells the service's paths the gateway routes to it (`/bookings/{id}`) from its internal ones. */
+export function gatewayDocument(doc: OpenApiDocument, isPublic: (path: string) => boolean): OpenApiDocument {
+  const paths = Object.fromEntries(Object.entries(doc.paths ?? {}).filter(([path]) => isPublic(path)));
   const cut: OpenApiDocument = { ...doc, servers: [{ url: API_PREFIX, description: 'Eventix gateway' }], paths };
   for (const { operation } of operationsOf(cut)) {
     const declared = operation.responses ?? {};

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, inject } from 'vitest';
-import { ROUTE_TABLE } from '../../api/gateway/routes.ts';
+import { serviceFor } from '../../api/gateway/routes.ts';
 import { SERVICE_NAMES, type ServiceName } from '../../common/config.ts';
 import type { OpenApiDocument } from '../../common/http/openapi-document.ts';
 import { OpenApiChecker, type CheckedAnswer } from './openapi-check.ts';
@@ -43,7 +43,7 @@ const gatewayDocument = (service: ServiceName): DocumentPlace => ({ key: service
 function documentPlace(path: string): DocumentPlace {
   if (path !== GATEWAY_PREFIX && !path.startsWith(`${GATEWAY_PREFIX}/`)) return { key: 'own', url: '/openapi.json', viaGateway: false };
   // An unknown resource is answered by the gateway's 404 problem, which any of its documents describes.
-  return gatewayDocument(ROUTE_TABLE[path.slice(GATEWAY_PREFIX.length).split('/')[1] ?? ''] ?? 'users');
+  return gatewayDocument(serviceFor(path.slice(GATEWAY_PREFIX.length)) ?? 'users');
 }
 
 /** The documents of one target, each fetched from it once. */
