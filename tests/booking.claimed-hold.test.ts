@@ -1,14 +1,30 @@
 // The booking saga over a hold the bookings service claimed before it started the saga (BookingInput.claimedHold), on
 // the real Temporal dev server over stub activities: the saga adopts the claim as its own hold (no hold step), answers
 // the hold from its first workflow task, and every way out releases the claimed seats as it would seats it held.
+// Then the hold route itself over the same saga, its claims sent to a stand-in events service: what a request whose
+// client went away leaves held, how long a claim may take, and how many may be in flight.
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { temporal as proto } from '@temporalio/proto';
-import { describe, expect, it } from 'vitest';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { MiddlewareHandler } from 'hono';
+import client from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdWithStart } from '../api/bookings/booking-saga-client.ts';
+import type { BookingsRouteDeps } from '../api/bookings/bookings.deps.ts';
+import { CLAIM_LIMITS, holdHandler, type ClaimLimits } from '../api/bookings/holds.handlers.ts';
+import { registerHoldRoutes } from '../api/bookings/holds.routes.ts';
+import type { Transition } from '../activities/bookings.activities.ts';
+import { createServiceApp } from '../common/http/service-app.ts';
+import { createBookingMetrics } from '../domain/bookings/booking-metrics.ts';
+import type { HoldResult } from '../domain/events/seats.ts';
 import { bookingWorkflowId, cancelUpdate, payUpdate } from '../workflows/booking-messages.ts';
 import type { BookingInput } from '../workflows/booking-types.ts';
 import type { bookingWorkflow } from '../workflows/booking.workflow.ts';
+import { testConfig, testLogger } from './support/context.ts';
 import type { History } from './support/histories.ts';
 import { createFailures } from './support/stub-failures.ts';
 import { claimedBeforeStart, createStubServices, SEAT_PRICE_MINOR, stubBookingInput } from './support/stub-services.ts';
@@ -36,10 +52,19 @@ describe('the booking saga over a hold claimed before it started', { timeout: 15
   const stubs = createStubServices();
   const failures = createFailures();
   const { calls } = stubs;
+  /** Told of every transition the saga records, before it is recorded. */
+  let onTransition: (t: Transition) => void = () => undefined;
+  const bookings = failures.wrap(stubs.bookings.activities);
   const temporal = useStubTemporal(() => ({
     events: failures.wrap(stubs.events.activities),
     payments: failures.wrap(stubs.payments.activities),
-    bookings: failures.wrap(stubs.bookings.activities),
+    bookings: {
+      ...bookings,
+      recordTransition: (t: Transition) => {
+        onTransition(t);
+        return bookings.recordTransition(t);
+      },
+    },
   }));
 
   const claimed = (overrides: Partial<BookingInput> = {}) => claimedBeforeStart(stubs, stubBookingInput(overrides));
@@ -177,4 +202,156 @@ describe('the booking saga over a hold claimed before it started', { timeout: 15
       expect(scheduledActivities(await saga(input).fetchHistory())).toEqual(['releaseSeats', 'recordTransition']);
     },
   );
+  describe('through the hold route, its claims sent to the events service', () => {
+    const customerId = randomUUID();
+    const eventId = randomUUID();
+    /** Hold ids the events service was asked to claim, and to give back, in order. */
+    const claims: string[] = [];
+    const releases: string[] = [];
+    /** Runs before each claim is answered: a test leaves, or keeps the events service busy, here. */
+    let beforeClaimAnswer: () => Promise<void> | void = () => undefined;
+    const events = createServer((req, res) => void claimRoutes(req, res));
+    let eventsUrl = '';
+
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => events.listen(0, '127.0.0.1', resolve));
+      eventsUrl = `http://127.0.0.1:${(events.address() as AddressInfo).port}`;
+    });
+    afterAll(
+      () =>
+        new Promise<void>((done) => {
+          events.close(() => done());
+          events.closeAllConnections();
+        }),
+    );
+
+    /** POST /internal/holds and /internal/holds/{id}/release of the events service, over the stub seats. */
+    async function claimRoutes(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const answer = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const release = /^\/internal\/holds\/([^/]+)\/release$/.exec(req.url ?? '');
+      if (release) {
+        const holdId = decodeURIComponent(release[1]!);
+        releases.push(holdId);
+        return answer(200, { holdId, ...(await stubs.events.activities.releaseSeats(holdId)) });
+      }
+      const request = JSON.parse(Buffer.concat(chunks).toString()) as Parameters<typeof stubs.events.activities.holdSeats>[0];
+      claims.push(request.holdId);
+      await beforeClaimAnswer();
+      if (res.destroyed) return;
+      answer(200, (await stubs.events.activities.holdSeats(request)) satisfies HoldResult);
+    }
+
+    /** The hold route of a bookings process: the stub saga behind it, every caller the same signed-in customer. */
+    function holdRoute(limits: ClaimLimits = CLAIM_LIMITS) {
+      const app = createServiceApp({
+        name: 'bookings',
+        description: 'hold route',
+        logger: testLogger(),
+        readiness: [],
+        readyTimeoutMs: 1_000,
+      });
+      const asCustomer: MiddlewareHandler = async (c, next) => {
+        c.set(
+          'principal' as never,
+          { userId: customerId, role: 'customer', sessionId: randomUUID(), expiresAt: new Date(Date.now() + 60_000) } as never,
+        );
+        await next();
+      };
+      const deps = {
+        // No booking has a record yet: every hold is a new one.
+        orm: { em: { fork: () => ({ findOne: () => Promise.resolve(null) }) } },
+        client: temporal.client,
+        config: testConfig({ EVENTS_URLS: eventsUrl }),
+        metrics: createBookingMetrics(new client.Registry()),
+      } as unknown as BookingsRouteDeps;
+      registerHoldRoutes(app, { signedIn: [asCustomer], money: [asCustomer], idempotent: (_c, next) => next() }, holdHandler(deps, limits));
+      return (seats: string[], signal?: AbortSignal) =>
+        app.request('/bookings', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ eventId, seats }),
+          ...(signal ? { signal } : {}),
+        });
+    }
+
+    const twoSeats = () => [randomUUID(), randomUUID()];
+    const taken = (seats: string[]) => seats.filter((id) => stubs.events.isTaken(id));
+    const sagaOf = (bookingId: string) => temporal.client.workflow.getHandle<typeof bookingWorkflow>(bookingWorkflowId(bookingId));
+    const problemOf = async (res: Response) => ({ status: res.status, code: ((await res.json()) as { code?: string }).code });
+
+    it('gives the claim back and starts no saga when a request without a key loses its client as its seats are claimed', async () => {
+      const seats = twoSeats();
+      const client = new AbortController();
+      beforeClaimAnswer = () => client.abort();
+      const res = await holdRoute()(seats, client.signal);
+      beforeClaimAnswer = () => undefined;
+
+      expect(await problemOf(res)).toEqual({ status: 409, code: 'REQUEST_ABANDONED' });
+      const bookingId = claims.at(-1)!;
+      expect(releases).toContain(bookingId);
+      expect(taken(seats)).toEqual([]);
+      await expect(sagaOf(bookingId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    });
+
+    it('cancels the booking when a request without a key loses its client while its saga answers the hold', async () => {
+      const seats = twoSeats();
+      const client = new AbortController();
+      onTransition = (t) => {
+        if (t.bookingId === claims.at(-1) && t.to === 'PENDING') client.abort();
+      };
+      const res = await holdRoute()(seats, client.signal);
+      onTransition = () => undefined;
+
+      expect(await problemOf(res)).toEqual({ status: 409, code: 'REQUEST_ABANDONED' });
+      const bookingId = claims.at(-1)!;
+      expect(await sagaOf(bookingId).result()).toMatchObject({ status: 'CANCELLED' });
+      expect(calls.of(bookingId, 'releaseSeats')).toEqual([[bookingId]]);
+      expect(taken(seats)).toEqual([]);
+    });
+
+    it('answers 429 HOLDS_BUSY at once, claiming nothing, beyond the claims a process may have in flight', async () => {
+      let answerClaims: () => void = () => undefined;
+      const busy = new Promise<void>((resolve) => (answerClaims = resolve));
+      beforeClaimAnswer = () => busy;
+      const hold = holdRoute({ ...CLAIM_LIMITS, maxInFlight: 1 });
+      const asked = claims.length;
+      const first = hold(twoSeats());
+      await until(() => claims.length === asked + 1, 5_000);
+
+      const refused = await hold(twoSeats());
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await refused.json()).toMatchObject({ code: 'HOLDS_BUSY' });
+      expect(claims.length).toBe(asked + 1);
+
+      answerClaims();
+      beforeClaimAnswer = () => undefined;
+      expect((await first).status).toBe(201);
+      // Its claim answered, the process takes the next one.
+      expect((await hold(twoSeats())).status).toBe(201);
+    });
+
+    it('answers 503 SEAT_CLAIM_TIMEOUT, starts no saga and gives the claim back when the events service does not answer in time', async () => {
+      let answerClaims: () => void = () => undefined;
+      const slow = new Promise<void>((resolve) => (answerClaims = resolve));
+      beforeClaimAnswer = () => slow;
+      const started = Date.now();
+      const res = await holdRoute({ ...CLAIM_LIMITS, timeoutMs: 300 })(twoSeats());
+      beforeClaimAnswer = () => undefined;
+      answerClaims();
+
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(await res.json()).toMatchObject({ code: 'SEAT_CLAIM_TIMEOUT' });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const bookingId = claims.at(-1)!;
+      expect(releases).toContain(bookingId);
+      await expect(sagaOf(bookingId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    });
+  });
 });

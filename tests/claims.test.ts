@@ -1,17 +1,21 @@
 // POST /internal/holds: the bookings service claims a booking's seats before its saga starts. Only platform processes
 // may claim or release; a claim is the domain's hold under the booking's id (a repeat answers the first hold), and its
-// refusals carry the codes the saga's hold step gives.
+// refusals carry the codes the saga's hold step gives. And the claims as a bookings process sends them: how long one
+// may take, and how many may be in flight.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CLAIM_LIMITS, CLAIM_TIMEOUT_MS, MAX_CLAIMS_IN_FLIGHT, seatClaims } from '../api/bookings/holds.handlers.ts';
 import { claimHandlers } from '../api/events/claims.handlers.ts';
 import { registerClaimRoutes } from '../api/events/claims.routes.ts';
 import { openServiceOrm, type Orm } from '../common/db/orm.ts';
 import { createServiceApp } from '../common/http/service-app.ts';
+import { SERVICE_CALL_TIMEOUT_MS } from '../common/http/service-client.ts';
 import type { SeatState } from '../domain/events/seat-state.ts';
 import { ormSettings } from '../workers/services.ts';
 import { testConfig, testLogger } from './support/context.ts';
 import { eventOnSale, eventsCtx, type TestEvent } from './support/events.ts';
 import { caller, type Caller } from './support/http.ts';
+import { until } from './support/wait.ts';
 
 const SECRET = 'platform-secret-for-claims';
 const MAX_SEATS = 4;
@@ -205,5 +209,65 @@ describe('seat claims on the internal route', () => {
       const refused = await claim(claimOf([event.seatIds[0]!], { until: until.toISOString() }));
       expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 422, code: 'VALIDATION_FAILED' });
     }
+  });
+});
+
+describe('seat claims from a bookings process', () => {
+  const configOf = (urls: string[]) =>
+    ({ services: { events: { urls } }, auth: { gatewaySecret: 'platform-secret' }, dataDir: '/nonexistent' }) as unknown as Parameters<
+      typeof seatClaims
+    >[0];
+  const request = () => ({
+    holdId: randomUUID(),
+    eventId: randomUUID(),
+    customerId: randomUUID(),
+    selection: { seatIds: [randomUUID()] },
+    until: new Date(Date.now() + 60_000).toISOString(),
+  });
+  /** The URLs the claims were sent to (the service client sends strings). */
+  const asked: string[] = [];
+  const urlOf = (input: Parameters<typeof fetch>[0]) => (input instanceof Request ? input.url : input.toString());
+  /** An events service that takes every claim and answers none until its request gives up. */
+  const silent: typeof fetch = (input, init) => {
+    asked.push(urlOf(input));
+    return new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error)));
+  };
+
+  it('gives a claim its own time for every events instance together, and says it timed out rather than unanswered', async () => {
+    asked.length = 0;
+    const claims = seatClaims(configOf(['http://a.test', 'http://b.test']), silent, { ...CLAIM_LIMITS, timeoutMs: 300 });
+    const started = Date.now();
+    expect(await claims.claim(request())).toEqual({ outcome: 'timed-out', afterMs: 300 });
+    // The first instance had the whole time: none was left to ask the second.
+    expect(asked).toEqual(['http://a.test/internal/holds']);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('keeps the 10 s claim time by default, longer than the 3 s of other internal calls', () => {
+    expect(CLAIM_LIMITS).toEqual({ timeoutMs: CLAIM_TIMEOUT_MS, maxInFlight: MAX_CLAIMS_IN_FLIGHT });
+    expect(CLAIM_TIMEOUT_MS).toBeGreaterThan(SERVICE_CALL_TIMEOUT_MS);
+  });
+
+  it('is busy at once, sending nothing, with as many claims in flight as it may have; and takes claims again once one ends', async () => {
+    asked.length = 0;
+    let answer: (res: Response) => void = () => undefined;
+    const held = (input: Parameters<typeof fetch>[0]) => {
+      asked.push(urlOf(input));
+      return new Promise<Response>((resolve) => (answer = resolve));
+    };
+    const claims = seatClaims(configOf(['http://a.test']), held, { ...CLAIM_LIMITS, maxInFlight: 1 });
+    const first = request();
+    const inFlight = claims.claim(first);
+    await until(() => asked.length === 1, 2_000);
+    expect(await claims.claim(request())).toEqual({ outcome: 'busy' });
+    expect(asked).toHaveLength(1);
+
+    const hold = { holdId: first.holdId, eventId: first.eventId, expiresAt: first.until, seats: [], totalMinor: 0, currency: 'EUR' };
+    answer(Response.json(hold));
+    expect(await inFlight).toEqual({ outcome: 'held', hold });
+    const next = claims.claim(request());
+    await until(() => asked.length === 2, 2_000);
+    answer(Response.json(hold));
+    expect(await next).toMatchObject({ outcome: 'held' });
   });
 });

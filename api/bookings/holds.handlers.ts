@@ -13,7 +13,16 @@
 //   release: the events service orders the two on the hold's row.
 // - A saga already under way for this key (started by a request whose claim went unanswered) runs its own hold step
 //   with the same hold id, so it gets the very hold the claim made.
-// - With no events instance answering the claim, the saga starts without one and its hold step decides alone.
+// - With no events instance answering the claim (none reachable, or none with a usable answer), the saga starts
+//   without one and its hold step decides alone.
+// - A claim has its own time to be answered (CLAIM_TIMEOUT_MS, 10 s, across the events instances), longer than other
+//   internal calls: in a rush claims queue on the events service, and a slow claim is not an unreachable one. One that
+//   is not answered in that time starts no saga (the saga's hold step would queue on the same service): the answer is
+//   503 SEAT_CLAIM_TIMEOUT with Retry-After. The claim may have been made all the same: without a key it is given
+//   back, with one it stays for the retry, which claims the same hold id and gets that hold.
+// - One bookings process has at most MAX_CLAIMS_IN_FLIGHT claims in flight. A hold beyond them is answered 429
+//   HOLDS_BUSY with Retry-After at once, claims nothing and starts nothing: waiting in a queue here would only add to
+//   the claims' time on the events service.
 //
 // A request whose client went away before the answer (the gateway's timeout fired, or its client disconnected: the
 // gateway then aborts the call here) holds nothing for it when it carried no Idempotency-Key, as nobody could ever
@@ -40,14 +49,35 @@ import { outcomePending, viewOfRow, viewOfWorkflow } from './schemas.ts';
 
 type HoldContext = Parameters<HoldHandler>[0];
 
-export function holdHandler(deps: BookingsRouteDeps): HoldHandler {
-  const claims = seatClaims(deps.config);
+/**
+ * How long the events service may take to answer a seat claim, all its instances together. Well above the 3 s of other
+ * internal calls, as claims queue on the events service in a rush; well below the saga's answer bound
+ * (BOOKING_SAGA_ANSWER_MS, 20 s by default), so a claim that holds late still has time to start its saga.
+ */
+export const CLAIM_TIMEOUT_MS = 10_000;
+/** Claims one bookings process has in flight at most; a hold beyond them is answered 429 HOLDS_BUSY at once. */
+export const MAX_CLAIMS_IN_FLIGHT = 64;
+/** A claim is answered in a few milliseconds when the events service keeps up: a busy process is free again soon. */
+const HOLDS_BUSY_RETRY_AFTER_SECONDS = 1;
+/** A claim that took ten seconds says the events service is far behind: give it a moment before asking again. */
+const CLAIM_TIMEOUT_RETRY_AFTER_SECONDS = 5;
+
+export interface ClaimLimits {
+  timeoutMs: number;
+  maxInFlight: number;
+}
+
+export const CLAIM_LIMITS: ClaimLimits = { timeoutMs: CLAIM_TIMEOUT_MS, maxInFlight: MAX_CLAIMS_IN_FLIGHT };
+
+export function holdHandler(deps: BookingsRouteDeps, limits: ClaimLimits = CLAIM_LIMITS): HoldHandler {
+  const claims = seatClaims(deps.config, fetch, limits);
   return async (c) => {
     const timer = deps.metrics.holdDuration.startTimer();
     try {
       return await hold(deps, claims, c);
     } catch (err) {
-      if (err instanceof DomainError && err.kind === 'conflict') deps.metrics.holdsRefused.inc({ reason: err.code });
+      const refused = err instanceof DomainError && (err.kind === 'conflict' || err.kind === 'rate_limited');
+      if (refused) deps.metrics.holdsRefused.inc({ reason: err.code });
       throw err;
     } finally {
       timer();
@@ -79,6 +109,12 @@ async function hold(deps: BookingsRouteDeps, claims: SeatClaims, c: HoldContext)
       selection,
       until: new Date(Date.now() + holdTtlMs).toISOString(),
     });
+    if (claim.outcome === 'busy') throw holdsBusy();
+    if (claim.outcome === 'timed-out') {
+      // It may have been made: nobody can come back for it without a key, and a release bars it if it is still on its way.
+      if (key === undefined) await claims.release(bookingId).catch(() => undefined);
+      throw claimTimedOut(claim.afterMs, key !== undefined);
+    }
     // HOLD_RELEASED: this key's booking gave its seats up (its saga ended, or could not start); the saga path answers
     // what became of it. Any other refusal is the answer, and no saga starts.
     if (claim.outcome === 'refused' && claim.error.code !== 'HOLD_RELEASED') throw claim.error;
@@ -150,6 +186,30 @@ function requestAbandoned(): DomainError {
   );
 }
 
+/** The answer to a hold beyond the claims this process may have in flight: nothing was claimed or started. */
+function holdsBusy(): DomainError {
+  return new DomainError(
+    'rate_limited',
+    'HOLDS_BUSY',
+    `Too many holds are being claimed right now; nothing was held. Retry in ${HOLDS_BUSY_RETRY_AFTER_SECONDS} s.`,
+    { retryAfterSeconds: HOLDS_BUSY_RETRY_AFTER_SECONDS },
+  );
+}
+
+/** The answer to a claim the events service did not answer in time: no saga started. */
+function claimTimedOut(afterMs: number, keyed: boolean): DomainError {
+  const kept = keyed
+    ? 'If the seats were held, a retry with the same Idempotency-Key gets that hold.'
+    : 'Nothing stays held for this request.';
+  return new DomainError(
+    'unavailable',
+    'SEAT_CLAIM_TIMEOUT',
+    `The seats could not be claimed within ${afterMs / 1000} s: the events service is busy. ${kept} ` +
+      `Retry in ${CLAIM_TIMEOUT_RETRY_AFTER_SECONDS} s.`,
+    { retryAfterSeconds: CLAIM_TIMEOUT_RETRY_AFTER_SECONDS },
+  );
+}
+
 /** Asks the saga to cancel its booking (a signal: it cancels once its hold is made); failing that, the hold lapses. */
 async function cancelAbandoned(client: Client, bookingId: string, customerId: string, deadline: number): Promise<void> {
   const saga = client.workflow.getHandle(bookingWorkflowId(bookingId));
@@ -184,7 +244,11 @@ export type SeatClaim =
   | { outcome: 'held'; hold: HoldResult }
   | { outcome: 'refused'; error: DomainError }
   /** No events instance gave an answer: the saga's hold step decides. */
-  | { outcome: 'unanswered' };
+  | { outcome: 'unanswered' }
+  /** An events instance took the claim and did not answer in time: it may hold. */
+  | { outcome: 'timed-out'; afterMs: number }
+  /** This process has as many claims in flight as it may: nothing was sent. */
+  | { outcome: 'busy' };
 
 export interface SeatClaims {
   claim(request: SeatClaimRequest): Promise<SeatClaim>;
@@ -207,29 +271,51 @@ type ProblemBody = { code?: unknown; detail?: unknown; errors?: { field: string;
 /**
  * The claims of one bookings process, through the service client to the events instances in turn. Any answer but a
  * hold or one of the refusals above (a 5xx, a 403 from an instance without the platform secret, an instance without
- * the route) counts against that instance; a claim is idempotent per hold id, so asking the next one is safe.
+ * the route) counts against that instance; a claim is idempotent per hold id, so asking the next one is safe. A claim
+ * has `limits.timeoutMs` for all the instances it asks, and at most `limits.maxInFlight` are in flight at once.
  */
-export function seatClaims(config: Pick<Config, 'services' | 'auth' | 'dataDir'>, doFetch: typeof fetch = fetch): SeatClaims {
+export function seatClaims(
+  config: Pick<Config, 'services' | 'auth' | 'dataDir'>,
+  doFetch: typeof fetch = fetch,
+  limits: ClaimLimits = CLAIM_LIMITS,
+): SeatClaims {
   const pool = new UpstreamPool('events', config.services.events.urls);
   let secret: Promise<string> | undefined;
+  let inFlight = 0;
   const headers = async () => ({ [GATEWAY_PROOF_HEADER]: await (secret ??= gatewaySecret(config)), 'content-type': 'application/json' });
-  const post = (body?: unknown) => {
+  const post = (body: unknown, options: { timeoutMs?: number; onTimeout?: () => void } = {}) => {
     const sent = { method: 'POST', ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
-    return createServiceClient({ service: 'events', instances: pool, fetch: (url, init) => doFetch(url, { ...init, ...sent }) });
+    return createServiceClient({
+      service: 'events',
+      instances: pool,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      fetch: (url, init) =>
+        doFetch(url, { ...init, ...sent }).catch((err: unknown) => {
+          if (err instanceof Error && err.name === 'TimeoutError') options.onTimeout?.();
+          throw err;
+        }),
+    });
   };
 
   return {
     async claim(request) {
-      const events = post(request);
+      if (inFlight >= limits.maxInFlight) return { outcome: 'busy' };
+      inFlight++;
+      // Set when an instance took the claim and gave no answer in time: it may hold, so this is no unreachable service.
+      let timedOut = false;
+      const events = post(request, { timeoutMs: limits.timeoutMs, onTimeout: () => (timedOut = true) });
       try {
-        return await events.call('/internal/holds', (res) => readClaim(res), { headers: await headers() });
+        return await events.call('/internal/holds', (res) => readClaim(res), { headers: await headers(), budgetMs: limits.timeoutMs });
       } catch (err) {
-        if (err instanceof UpstreamUnavailable) return { outcome: 'unanswered' };
+        if (err instanceof UpstreamUnavailable)
+          return timedOut ? { outcome: 'timed-out', afterMs: limits.timeoutMs } : { outcome: 'unanswered' };
         throw err;
+      } finally {
+        inFlight--;
       }
     },
     async release(holdId) {
-      const events = post();
+      const events = post(undefined);
       await events.call(
         `/internal/holds/${encodeURIComponent(holdId)}/release`,
         async (res) => {

@@ -25,7 +25,8 @@ export const holdRoute = createRoute({
     'Pay before `expiresAt`. The same `Idempotency-Key` returns the same booking. When the seats cannot be held or the hold cannot be recorded (HOLD_FAILED, HOLD_NOT_RECORDED) the answer is 503 and nothing stays held. ' +
     'When the saga does not answer within its bound (20 s unless configured otherwise, below the gateway’s own timeout; its worker or Temporal away) the answer is 503 BOOKING_OUTCOME_PENDING with `Retry-After` and the booking in `Location`: the hold may still be made. ' +
     'A hold whose answer never reached the client is not lost: a retry with the same `Idempotency-Key` replays it (the same booking, from the same saga), and one nobody comes back for is released at its `expiresAt`, like any unpaid hold. ' +
-    'A request without an `Idempotency-Key` whose client goes away before the answer (it disconnects, or the gateway gives up waiting) holds nothing: nobody could come back for it, so its seats are given back at once and its booking, if one started, is cancelled.',
+    'A request without an `Idempotency-Key` whose client goes away before the answer (it disconnects, or the gateway gives up waiting) holds nothing: nobody could come back for it, so its seats are given back at once and its booking, if one started, is cancelled. ' +
+    'When this process already has as many seat claims in flight as it may, the answer is 429 HOLDS_BUSY with `Retry-After`, at once; when the events service does not answer the claim within 10 s it is 503 SEAT_CLAIM_TIMEOUT with `Retry-After`.',
   ...NEEDS_TOKEN,
   request: {
     headers: idempotencyKeyHeader(
@@ -48,7 +49,11 @@ export const holdRoute = createRoute({
     ...MONEY_ROUTE_PROBLEMS,
     503: outcomePendingAnswer(
       'The session could not be confirmed (AUTH_UNAVAILABLE), or the seats could not be held or the hold recorded (HOLD_FAILED, HOLD_NOT_RECORDED): nothing stays held; retry. ' +
-        'Or the saga did not answer in time (BOOKING_OUTCOME_PENDING, with Retry-After, Location and `booking`): the hold may still be made; its booking shows it, and a retry with the same Idempotency-Key returns it',
+        'Or the saga did not answer in time (BOOKING_OUTCOME_PENDING, with Retry-After, Location and `booking`): the hold may still be made; its booking shows it, and a retry with the same Idempotency-Key returns it. ' +
+        'Or the events service did not answer the seat claim within 10 s (SEAT_CLAIM_TIMEOUT, with Retry-After): no booking started; without an Idempotency-Key nothing stays held, with one a retry gets the hold if it was made',
+    ),
+    429: problemAnswer(
+      'Too many holds are being claimed by this bookings process right now (HOLDS_BUSY, with Retry-After): nothing was held and no booking started; retry',
     ),
     ...BAD_INPUT,
   },

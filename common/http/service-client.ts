@@ -31,6 +31,11 @@ export type ReadAnswer<T> = (res: Response) => Promise<T>;
 
 export interface CallOptions {
   headers?: Record<string, string>;
+  /**
+   * Time the whole call may take: an instance is given what is left of it (at most the client's timeout), and once
+   * it is spent no further instance is asked. Without it each instance gets the client's timeout in full.
+   */
+  budgetMs?: number;
 }
 
 export interface ServiceClient {
@@ -78,13 +83,16 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       options.onInstanceFailure?.(failure);
     };
     const tried = new Set<string>();
+    const spentAt = callOptions.budgetMs === undefined ? Infinity : Date.now() + callOptions.budgetMs;
     for (let url = pool.next(tried); url !== undefined; url = pool.next(tried)) {
+      const left = Math.min(timeoutMs, spentAt - Date.now());
+      if (left <= 0) break;
       tried.add(url);
       let res: Response;
       try {
         res = await doFetch(url + path, {
           headers: { ...callOptions.headers, ...traceHeaders() },
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: AbortSignal.timeout(left),
         });
       } catch (err) {
         // No answer at all: the others go first until this one answers again.
