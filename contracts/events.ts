@@ -7,6 +7,10 @@ const EventFacts = z.object({
   title: z.string(),
   venueId: z.uuid(),
   venueName: z.string(),
+  /** Added later in v1: absent from facts published before (a consumer reads them as unknown). */
+  venueAddress: z.string().nullable().optional(),
+  /** The venue's IANA time zone (e.g. Europe/Berlin), in which its events' times are shown. */
+  timeZone: z.string().optional(),
   startsAt: z.iso.datetime({ offset: true }),
   endsAt: z.iso.datetime({ offset: true }).nullable(),
   status: z.enum(['draft', 'published', 'cancelled', 'completed']),

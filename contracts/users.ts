@@ -1,11 +1,19 @@
 // Facts the users service publishes.
 import { z } from 'zod';
+import { ROLES } from '../common/auth/verify.ts';
 import { defineEvent } from './envelope.ts';
 
 export const userRegisteredV1 = defineEvent(
   'user.registered',
   1,
-  z.object({ userId: z.uuid(), email: z.email(), name: z.string(), role: z.enum(['user', 'admin']) }),
+  z.object({ userId: z.uuid(), email: z.email(), name: z.string(), role: z.enum(ROLES) }),
+);
+
+/** A user's name or email changed (their profile, or an admin); the newest fact wins. */
+export const userUpdatedV1 = defineEvent(
+  'user.updated',
+  1,
+  z.object({ userId: z.uuid(), email: z.email(), name: z.string(), role: z.enum(ROLES) }),
 );
 
 export const SESSION_REVOCATION_REASONS = [

@@ -86,6 +86,31 @@ describe('dead letters', () => {
     (await orm.em.fork().execute('select 1 from inbox_message where consumer = ? and message_id = ?', [`bookings.${purpose}`, messageId]))
       .length > 0;
 
+  it('unbinds a routing key an earlier version bound and no handler reads, so its facts no longer reach the queue', async () => {
+    const purpose = `retired-${randomUUID().slice(0, 8)}`;
+    const retired = 'dead-letters.retired.v1';
+    const first = await consume(purpose, () => undefined);
+    // An earlier version of the subscription read the retired fact too.
+    await channel.bindQueue(first.queue, exchange, retired);
+    await first.stop();
+    const connection = await amqp.connect(config.rabbitmq.url);
+    consumers.push(connection);
+    const handlers = [on(probedV1, () => Promise.resolve())];
+    await consumerSetup({
+      service: 'bookings',
+      exchange,
+      orm,
+      logger,
+      subscriptions: [{ purpose, handlers, retiredRoutingKeys: [retired] }],
+    })(connection);
+    // With no queue bound to it any more, a mandatory publish comes back unroutable.
+    const returned = new Promise<string>((resolve) => channel.once('return', (msg: GetMessage) => resolve(msg.fields.routingKey)));
+    channel.publish(exchange, retired, Buffer.from('{}'), { mandatory: true });
+    await channel.waitForConfirms();
+    expect(await returned).toBe(retired);
+    await connection.close();
+  });
+
   it('dead-letters a fact its handler fails at every delivery, lists why, and applies it exactly once when replayed after a fix', async () => {
     const purpose = `failing-${randomUUID().slice(0, 8)}`;
     let broken = true;

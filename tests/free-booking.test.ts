@@ -74,7 +74,7 @@ describe('free bookings on the platform', () => {
       .fork()
       .execute<{ kind: string }[]>("select kind from test_gateway_operation where split_part(idempotency_key, ':', 1) = ?", [bookingId]);
 
-  it('confirms a free booking with the free gateway: no card, no payment, and an email that says free of charge', async () => {
+  it('confirms a free booking with the free gateway: no card, no payment, no receipt, and the tickets’ email', async () => {
     const event = await onSale(0);
     const customer = await newCustomer(api, 'free');
     const held = await book(customer.accessToken, event.eventId, event.seatIds.slice(0, 2));
@@ -94,16 +94,16 @@ describe('free bookings on the platform', () => {
     expect(await paymentsOf(held.body.id)).toEqual([]);
     expect(await gatewayCalls(held.body.id)).toEqual([]);
 
-    // booking.confirmed reached the users service: a notification and an email that say free, and no receipt.
-    const mail = await mailTo(customer.email, /confirmed/, 10_000);
-    expect(mail.body).toContain('free of charge');
+    // The tickets reached the customer: the confirmation email with their PDF, and no receipt (nothing was paid).
+    const mail = await mailTo(customer.email, /confirmed/, 20_000);
     expect(mail.body).not.toContain('You paid');
+    expect(mail.raw).toContain('Content-Type: application/pdf');
     const inbox = (await api('GET', '/users/me/notifications', { token: customer.accessToken })).body.items as {
       kind: string;
       body: string;
     }[];
     expect(inbox.map((n) => n.kind)).toEqual(['booking_confirmed']);
-    expect(inbox[0]!.body).toContain('free of charge');
+    expect(inbox[0]!.body).toContain('A-1');
     await recordHistory(`booking-${held.body.id}`, 'booking.free-confirmed');
   });
 

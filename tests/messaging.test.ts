@@ -1,6 +1,6 @@
 // Facts between services over the real RabbitMQ: each projection applies a fact once however often it arrives, a
-// poison message ends in its dead-letter queue without stopping the others, and a confirmed booking reaches the
-// customer as a notification and an email.
+// poison message ends in its dead-letter queue without stopping the others, and a customer's payments and
+// cancellations reach them as notifications and emails.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
@@ -205,57 +205,39 @@ describe('facts between services', () => {
     expect(dead).toEqual(expect.arrayContaining(['{ this is not json', expect.stringContaining(failing.id)]));
   });
 
-  it('tells the customer about a confirmed booking: a notification and an email with the seats and the amount', async () => {
+  it('tells the customer about their payments and cancellations: a notification and an email, as their preferences say', async () => {
+    // The booking confirmation itself is the tickets' email (ticket.issued, with their PDF: tests/ticket-emails.test.ts).
     const users = caller(opened.users.app());
     const customer = await newCustomer(users, 'notified');
     const bookingId = randomUUID();
-    const confirmed = await deliver(
-      bookingConfirmedV1,
+    const receipt = await deliver(
+      paymentCapturedV1,
       {
+        paymentId: randomUUID(),
         bookingId,
         customerId: customer.id,
-        eventId: randomUUID(),
-        seats: [
-          { seatId: randomUUID(), label: 'Orchestra A-12' },
-          { seatId: randomUUID(), label: 'Orchestra A-13' },
-        ],
         amountMinor: 17_000,
         currency: 'EUR',
-        reason: 'paid; seats sold',
-        paymentId: randomUUID(),
+        gateway: 'test',
+        gatewayReference: 'ch_x',
       },
       3,
     );
-    const mail = await mailTo(customer.email, /confirmed/, 5_000);
-    expect(mail.body).toContain('Orchestra A-12, Orchestra A-13');
+    const mail = await mailTo(customer.email, /Receipt/, 5_000);
     expect(mail.body).toContain('EUR 170.00');
     expect(mail.body).toContain(bookingId.slice(0, 8).toUpperCase());
     expect(mail.raw).toMatch(/Content-Type: text\/html/);
     const inbox = await users('GET', '/users/me/notifications', { token: customer.accessToken });
-    expect(inbox.body.items).toEqual([
-      expect.objectContaining({ kind: 'booking_confirmed', data: expect.objectContaining({ bookingId }) }),
-    ]);
-    await until(() => applied('users', 'users.notifications', confirmed.id), 2_000);
+    expect(inbox.body.items).toEqual([expect.objectContaining({ kind: 'payment_receipt', data: expect.objectContaining({ bookingId }) })]);
+    await until(() => applied('users', 'users.notifications', receipt.id), 2_000);
     expect(mailsTo(customer.email)).toHaveLength(1);
 
-    // With receipts switched off there is a notification but no email.
+    // With refund emails switched off there is a notification but no email.
     const prefs = await users('GET', '/users/me/preferences', { token: customer.accessToken });
     await users('PUT', '/users/me/preferences', {
       token: customer.accessToken,
-      body: { ...prefs.body, emailNotifications: { ...prefs.body.emailNotifications, payment_receipt: false } },
+      body: { ...prefs.body, emailNotifications: { ...prefs.body.emailNotifications, refund: false } },
     });
-    const receipt = await deliver(paymentCapturedV1, {
-      paymentId: randomUUID(),
-      bookingId,
-      customerId: customer.id,
-      amountMinor: 17_000,
-      currency: 'EUR',
-      gateway: 'test',
-      gatewayReference: 'ch_x',
-    });
-    await until(() => applied('users', 'users.notifications', receipt.id), 5_000);
-    expect((await users('GET', '/users/me/notifications', { token: customer.accessToken })).body.items).toHaveLength(2);
-    expect(mailsTo(customer.email)).toHaveLength(1);
     const refund = await deliver(paymentRefundedV1, {
       paymentId: randomUUID(),
       bookingId,
@@ -267,7 +249,24 @@ describe('facts between services', () => {
       status: 'REFUNDED',
       reason: null,
     });
-    await mailTo(customer.email, /Refund/, 5_000);
-    expect(await applied('users', 'users.notifications', refund.id)).toBe(true);
+    await until(() => applied('users', 'users.notifications', refund.id), 5_000);
+    expect((await users('GET', '/users/me/notifications', { token: customer.accessToken })).body.items).toHaveLength(2);
+    expect(mailsTo(customer.email)).toHaveLength(1);
+    const cancelled = await deliver(bookingCancelledV1, {
+      bookingId,
+      customerId: customer.id,
+      eventId: randomUUID(),
+      seats: [
+        { seatId: randomUUID(), label: 'Orchestra A-12' },
+        { seatId: randomUUID(), label: 'Orchestra A-13' },
+      ],
+      amountMinor: 17_000,
+      currency: 'EUR',
+      reason: 'changed mind',
+      refundedMinor: 17_000,
+    });
+    const cancellation = await mailTo(customer.email, /cancelled/, 5_000);
+    expect(cancellation.body).toContain('Orchestra A-12, Orchestra A-13');
+    expect(await applied('users', 'users.notifications', cancelled.id)).toBe(true);
   });
 });

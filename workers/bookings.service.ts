@@ -1,11 +1,13 @@
 // The bookings service: the booking API, the booking saga and every other workflow (its worker hosts them), the
-// booking records, and its projections of events and payments.
+// booking records and their tickets, and its projections of events, payments and customers.
 import { fileURLToPath } from 'node:url';
 import { createBookingsActivities } from '../activities/bookings.activities.ts';
 import { registerBookingsRoutes } from '../api/bookings/bookings.routes.ts';
 import { createBookingMetrics, stuckSagaMonitor } from '../domain/bookings/booking-metrics.ts';
-import { eventCatalogSubscription, paymentStatusSubscription } from '../domain/bookings/subscriptions.ts';
+import { customerSubscription, eventCatalogSubscription, paymentStatusSubscription } from '../domain/bookings/subscriptions.ts';
 import { Booking, BookingHistory } from '../entities/bookings/booking.entity.ts';
+import { Customer } from '../entities/bookings/customer.entity.ts';
+import { CheckIn, DoorPolicy, ScannerGrant, Ticket, TicketKey, TicketTransfer } from '../entities/bookings/ticket.entity.ts';
 import { IdempotencyRecord } from '../common/http/idempotency-record.entity.ts';
 import { MESSAGING_ENTITIES } from '../common/messaging/messaging.entities.ts';
 import { TASK_QUEUES } from '../workflows/task-queues.ts';
@@ -17,13 +19,26 @@ export const bookingsService = defineService({
   name: 'bookings',
   description: 'Bookings and the booking saga: hold, pay, confirm, expire, cancel, refund.',
   data: {
-    entities: [...MESSAGING_ENTITIES, IdempotencyRecord, Booking, BookingHistory],
+    entities: [
+      ...MESSAGING_ENTITIES,
+      IdempotencyRecord,
+      Booking,
+      BookingHistory,
+      Ticket,
+      CheckIn,
+      TicketKey,
+      ScannerGrant,
+      DoorPolicy,
+      TicketTransfer,
+      Customer,
+    ],
     migrationsPath: fileURLToPath(new URL('../entities/bookings/migrations', import.meta.url)),
   },
   open: (base) => ({ ...remoteAuth(base), bookingMetrics: createBookingMetrics(base.metrics.registry) }),
   subscriptions: {
     'event-catalog': () => eventCatalogSubscription(),
     'payment-status': () => paymentStatusSubscription(),
+    customers: () => customerSubscription(),
   },
   routes: (app, deps) =>
     registerBookingsRoutes(app, {

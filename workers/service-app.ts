@@ -1,7 +1,7 @@
 // The HTTP app of a domain service: the common operations routes, its readiness checks, `/whoami`, then its own routes.
 import { createRoute, z } from '@hono/zod-openapi';
-import { authenticate, principalOf } from '../common/auth/middleware.ts';
-import type { TokenVerifier } from '../common/auth/verify.ts';
+import { allowScanner, authenticate, principalOf } from '../common/auth/middleware.ts';
+import { ROLES, type TokenVerifier } from '../common/auth/verify.ts';
 import { NEEDS_TOKEN, TOKEN_PROBLEMS, jsonAnswer } from '../common/http/openapi.ts';
 import type { ReadinessCheck } from '../common/http/readiness.ts';
 import { createServiceApp, type ServiceApp } from '../common/http/service-app.ts';
@@ -39,13 +39,11 @@ const whoamiRoute = (verifier: TokenVerifier) =>
     summary: 'The caller as this service sees it',
     description:
       "Checks the access token here, as every route of this service does: signature against the users service's published keys, issuer, audience, type and expiry.",
-    middleware: authenticate(verifier),
+    middleware: [allowScanner, authenticate(verifier)],
     ...NEEDS_TOKEN,
     responses: {
       200: jsonAnswer(
-        z
-          .object({ userId: z.uuid(), role: z.enum(['user', 'admin']), sessionId: z.uuid(), expiresAt: z.iso.datetime() })
-          .openapi('Principal'),
+        z.object({ userId: z.uuid(), role: z.enum(ROLES), sessionId: z.uuid(), expiresAt: z.iso.datetime() }).openapi('Principal'),
         'The verified principal',
       ),
       ...TOKEN_PROBLEMS,

@@ -11,7 +11,7 @@ import { UserPreference } from '../entities/users/preference.entity.ts';
 import { UserSession } from '../entities/users/session.entity.ts';
 import { UserAccount } from '../entities/users/user-account.entity.ts';
 import { ensureDefaultAdmin } from '../domain/users/accounts.ts';
-import { notificationsSubscription } from '../domain/users/subscriptions.ts';
+import { bookingsTicketsPdf, notificationsSubscription } from '../domain/users/subscriptions.ts';
 import { TASK_QUEUES } from '../workflows/task-queues.ts';
 import { defineService, type ConnectedDeps } from './service-manifest.ts';
 import type { SigningKeys } from '../common/auth/keys.ts';
@@ -38,7 +38,9 @@ export const usersService = defineService({
     return { verifier: verifierFor(config.auth, localKeys(keys.jwks), (sid) => revoked.has(sid)), keys, mailer };
   },
   subscriptions: {
-    notifications: ({ mailer }) => notificationsSubscription({ mailer }),
+    // The confirmation email carries the tickets' PDF, which the bookings service renders for platform processes.
+    notifications: ({ mailer, config, gatewaySecret }) =>
+      notificationsSubscription({ mailer, ticketsPdf: bookingsTicketsPdf(config.services.bookings.urls, gatewaySecret) }),
   },
   onStart: async (deps) => void (await ensureDefaultAdmin(usersContext(deps), deps.config.env)),
   routes: (app, deps) => registerUsersRoutes(app, { ctx: usersContext(deps), verifier: deps.verifier, gatewaySecret: deps.gatewaySecret }),

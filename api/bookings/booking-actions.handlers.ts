@@ -7,6 +7,7 @@ import { DomainError } from '../../common/errors/domain-error.ts';
 import { idempotencyRunOf, isIdempotentRepeat } from '../../common/http/idempotency.ts';
 import { findBooking } from '../../domain/bookings/bookings.ts';
 import { cancellationTerms, checkCustomerMayCancel } from '../../domain/bookings/cancellation-terms.ts';
+import { checkTicketsNotTransferred } from '../../domain/bookings/tickets.ts';
 import type { BookingRow } from '../../entities/bookings/booking.entity.ts';
 import { FREE_GATEWAY, type CancellationInput, type PayRequest } from '../../workflows/booking-types.ts';
 import type { BookingActionHandlers } from './booking-actions.routes.ts';
@@ -143,6 +144,8 @@ export function bookingActionHandlers(deps: Pick<BookingsRouteDeps, 'orm' | 'cli
           actor: actorOf(principal),
           reason,
         };
+        // A customer who has sent a ticket to someone else may not take it back this way; an admin still cancels.
+        if (principal.role !== 'admin') await checkTicketsNotTransferred(em(), booking);
         const keepMinor = await feeKeptBy(deps, booking, principal);
         if (keepMinor > 0) input.keepMinor = keepMinor;
         // The refund is usually a moment; a slow gateway gets a 202 and the booking shows the outcome later.

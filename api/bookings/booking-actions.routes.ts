@@ -66,7 +66,9 @@ export const cancelRoute = createRoute({
   description:
     'A customer cancels a confirmed booking within the event’s cancellation policy (`cancellation` on GET /bookings/{id}): ' +
     'until its deadline before the start, refunded the price less the fee and less any earlier refund. An admin may always ' +
-    'cancel, and refunds all that is left. The policy in force when the cancel arrives applies.',
+    'cancel, and refunds all that is left. The policy in force when the cancel arrives applies. A customer who has sent a ' +
+    'ticket of the booking to another account (an accepted transfer) may no longer cancel it (409 TICKETS_TRANSFERRED): the ' +
+    'refund would go to them and void the receiver’s ticket; an admin still may.',
   ...NEEDS_TOKEN,
   request: {
     params: IdParamSchema,
@@ -83,7 +85,8 @@ export const cancelRoute = createRoute({
     202: jsonAnswer(BookingSchema, 'The refund is under way; the booking shows the outcome soon'),
     404: problemAnswer('No booking of yours (BOOKING_NOT_FOUND)'),
     ...idempotencyProblems(
-      'The booking has ended or cannot be cancelled now (BOOKING_NOT_CANCELLABLE), the policy’s deadline has passed or the event has started (CANCELLATION_CLOSED), or customers may not cancel this event’s bookings (CANCELLATION_NOT_ALLOWED)',
+      'The booking has ended or cannot be cancelled now (BOOKING_NOT_CANCELLABLE), the policy’s deadline has passed or the event has started (CANCELLATION_CLOSED), customers may not cancel this event’s bookings (CANCELLATION_NOT_ALLOWED), ' +
+        'or a ticket of the booking has been sent to another account (TICKETS_TRANSFERRED: only an admin may cancel it then)',
       'join',
     ),
     ...MONEY_ROUTE_PROBLEMS,

@@ -1,5 +1,5 @@
 // The bookings service's routes, one module pair per resource: holds (a new booking and its saga), the booking
-// records, and the actions on a booking (pay, cancel).
+// records, the actions on a booking (pay, cancel), and its tickets.
 import type { ServiceApp } from '../../common/http/service-app.ts';
 import { attentionHandlers } from './attention.handlers.ts';
 import { registerAttentionRoutes } from './attention.routes.ts';
@@ -10,6 +10,10 @@ import { registerBookingRecordRoutes } from './booking-records.routes.ts';
 import { bookingsAccess, type BookingsRouteDeps } from './bookings.deps.ts';
 import { holdHandler } from './holds.handlers.ts';
 import { registerHoldRoutes } from './holds.routes.ts';
+import { registerCheckinRoutes } from './checkins.routes.ts';
+import { ticketHandlers } from './tickets.handlers.ts';
+import { registerTransferRoutes } from './transfers.routes.ts';
+import { registerTicketRoutes } from './tickets.routes.ts';
 
 export type { BookingsRouteDeps } from './bookings.deps.ts';
 
@@ -19,4 +23,8 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
   registerAttentionRoutes(app, access, attentionHandlers(deps));
   registerBookingRecordRoutes(app, access, bookingRecordHandlers(deps));
   registerBookingActionRoutes(app, access, bookingActionHandlers(deps));
+  // Before the ticket routes: /tickets/transfers is not a ticket id.
+  registerTransferRoutes(app, deps);
+  registerTicketRoutes(app, access, ticketHandlers(deps));
+  registerCheckinRoutes(app, deps);
 }

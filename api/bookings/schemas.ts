@@ -1,4 +1,4 @@
-// What the bookings routes read and answer: request and booking schemas, and a booking as the API shows it.
+// What the bookings routes read and answer: request, booking and ticket schemas, and a booking as the API shows it.
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { markOutcomePending } from '../../common/http/idempotency.ts';
@@ -7,6 +7,7 @@ import { text } from '../../common/http/text.ts';
 import { traceFields } from '../../common/observability/tracing.ts';
 import type { CatalogEntry } from '../../domain/bookings/bookings.ts';
 import { BOOKING_STATUSES, type BookingRow } from '../../entities/bookings/booking.entity.ts';
+import { TICKET_STATUSES } from '../../entities/bookings/ticket.entity.ts';
 import { bookingWorkflowId } from '../../workflows/booking-messages.ts';
 import { FREE_GATEWAY, type BookingView } from '../../workflows/booking-types.ts';
 
@@ -209,3 +210,51 @@ export function outcomePending(c: Context, bookingId: string, location: string, 
   };
   return { body, headers };
 }
+
+const EventSummarySchema = z
+  .object({
+    title: z.string().nullable(),
+    startsAt: z.string().nullable(),
+    endsAt: z.string().nullable(),
+    venueName: z.string().nullable(),
+    venueAddress: z.string().nullable(),
+    timeZone: z.string().nullable().openapi({ description: 'The venue’s IANA time zone, in which to show the times' }),
+  })
+  .openapi('TicketEvent', { description: 'From the event catalog projection; null fields until the event’s facts have arrived' });
+
+export const TicketSchema = z
+  .object({
+    id: z.uuid(),
+    bookingId: z.uuid(),
+    eventId: z.uuid(),
+    seatLabel: z.string().openapi({ example: 'Stalls A-12' }),
+    section: z.string(),
+    holderName: z.string().openapi({ description: 'The name on the ticket; its holder may change it until the event starts' }),
+    status: z.enum(TICKET_STATUSES),
+    generation: z.number().int().openapi({ description: 'Raised by every transfer: the codes of an earlier generation are void' }),
+    issuedAt: z.string(),
+    voidedAt: z.string().nullable(),
+    voidReason: z.string().nullable(),
+    usedAt: z.string().nullable().openapi({ description: 'When the door admitted it (cleared by an exit where re-entry is allowed)' }),
+    usedGate: z.string().nullable(),
+    event: EventSummarySchema,
+    printCode: z.string().nullable().openapi({
+      description:
+        'The static barcode (a signed code) a printed ticket carries; only for the ticket’s holder, null otherwise and for a void ticket',
+    }),
+    rotating: z
+      .object({
+        secret: z.string().openapi({ description: 'base64url: the ticket’s own secret, from which the app computes the live code' }),
+        periodSeconds: z.number().int().openapi({ description: 'How long one live code is current' }),
+        currentCode: z.string().openapi({ description: 'The live code now: `<printCode>.<window>.<otp>`' }),
+      })
+      .nullable()
+      .openapi({ description: 'What the app shows at the door; with printCode, only for the holder' }),
+  })
+  .openapi('Ticket');
+
+export const TicketListSchema = z.object({ items: z.array(TicketSchema) }).openapi('BookingTickets');
+
+export const TicketRenameSchema = z
+  .object({ holderName: text({ min: 1, max: 200, trim: true }).openapi({ example: 'Ada Lovelace' }) })
+  .openapi('TicketRename');

@@ -44,14 +44,32 @@ const SectionInputSchema = z
   })
   .refine((s) => (s.rows === undefined) !== (s.rowRange === undefined), { message: 'give either rows or rowRange', path: ['rows'] });
 
+/** Checked for a known zone by the handler (422 VENUE_TIME_ZONE_INVALID), here only for its shape. */
+const timeZoneField = text({ min: 1, max: 64, trim: true }).openapi({
+  description: 'The venue’s IANA time zone, in which its events’ times are shown (an unknown one: 422 VENUE_TIME_ZONE_INVALID)',
+  example: 'Europe/Berlin',
+});
+
 export const VenueInputSchema = z
   .object({
     name: text({ min: 1, max: 200, trim: true }).openapi({ example: 'Eventix Arena' }),
     city: text({ max: 120, trim: true }).optional(),
     address: text({ max: 300, trim: true }).optional(),
+    timeZone: timeZoneField.optional().openapi({ description: 'Default UTC' }),
     sections: z.array(SectionInputSchema).min(1).max(100),
   })
   .openapi('VenueInput');
+
+export const VenuePatchSchema = z
+  .object({
+    name: text({ min: 1, max: 200, trim: true }).optional(),
+    city: text({ max: 120, trim: true }).nullable().optional(),
+    address: text({ max: 300, trim: true }).nullable().optional(),
+    timeZone: timeZoneField.optional(),
+  })
+  .openapi('VenueChange', {
+    description: 'The venue’s details; its seat layout stays (events are sold on it). Published events there announce the change.',
+  });
 
 export type VenueInputBody = z.infer<typeof VenueInputSchema>;
 
@@ -61,6 +79,7 @@ export function venueInput(body: VenueInputBody) {
     name: body.name,
     city: body.city ?? null,
     address: body.address ?? null,
+    timeZone: body.timeZone,
     sections: body.sections.map((section) => ({
       name: section.name,
       accessible: section.accessible,
@@ -81,6 +100,7 @@ export const VenueSchema = z
     name: z.string(),
     city: z.string().nullable(),
     address: z.string().nullable(),
+    timeZone: z.string().openapi({ description: 'IANA time zone', example: 'Europe/Berlin' }),
     seatCount: z.number().int(),
     sections: z.array(
       z.object({
@@ -107,6 +127,7 @@ export function venueView(layout: VenueLayout): z.infer<typeof VenueSchema> {
     name: layout.venue.name,
     city: layout.venue.city ?? null,
     address: layout.venue.address ?? null,
+    timeZone: layout.venue.timeZone,
     seatCount: layout.sections.reduce((n, s) => n + s.seats.length, 0),
     sections: layout.sections.map((s) => ({
       id: s.id,
@@ -198,13 +219,31 @@ export const EventSchema = z
     publishedAt: z.string().nullable(),
     onSale: z.boolean().openapi({ description: 'Published and inside its sales window now' }),
     cancellationPolicy: CancellationPolicySchema,
+    timeZone: z
+      .string()
+      .openapi({ description: 'The venue’s IANA time zone, in which the event’s times are shown', example: 'Europe/Berlin' }),
+    checkedIn: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'Admins only: tickets inside now (admissions less exits, from the door’s scans; a few seconds behind)' }),
     prices: z.array(PriceTierSchema),
   })
   .openapi('Event');
 
+/** What an event's view shows beyond the event row: its venue's time zone; for admins, the door count. */
+export interface EventExtras {
+  timeZone: string;
+  checkedIn?: number;
+}
+
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export function eventView(event: EventRow, tiers: PriceTierRow[] = []): z.infer<typeof EventSchema> {
+export function eventView(
+  event: EventRow,
+  tiers: PriceTierRow[] = [],
+  extras: EventExtras = { timeZone: 'UTC' },
+): z.infer<typeof EventSchema> {
   const now = new Date();
   const closes = event.salesCloseAt ?? event.startsAt;
   return {
@@ -220,6 +259,8 @@ export function eventView(event: EventRow, tiers: PriceTierRow[] = []): z.infer<
     publishedAt: iso(event.publishedAt),
     onSale: event.status === 'published' && (!event.salesOpenAt || event.salesOpenAt <= now) && now < closes,
     cancellationPolicy: { ...DEFAULT_CANCELLATION_POLICY, ...event.cancellationPolicy },
+    timeZone: extras.timeZone,
+    ...(extras.checkedIn === undefined ? {} : { checkedIn: extras.checkedIn }),
     prices: tiers.map((t) => ({ sectionId: t.sectionId, name: t.name, priceMinor: t.priceMinor, currency: t.currency.trim() })),
   };
 }

@@ -24,6 +24,8 @@ export const createUserRoute = createRoute({
   path: '/users',
   tags,
   summary: 'Create an account of any role (an admin may create another admin)',
+  description:
+    'Door staff get the `scanner` role: its token may only scan tickets and read the counts of the events it is granted (PUT /events/{id}/checkins/scanners/{userId}); every other route refuses it with 403 SCANNER_TOKEN_RESTRICTED.',
   ...NEEDS_TOKEN,
   request: { body: jsonBody(NewUserSchema) },
   responses: {
@@ -49,7 +51,8 @@ export const changeRoleRoute = createRoute({
   path: '/users/{id}/role',
   tags,
   summary: "Change an account's role",
-  description: "Demoting an admin ends that user's sessions, so no token keeps the old role.",
+  description:
+    "Demoting an admin, and any change to or from the `scanner` role, ends that user's sessions, so no token keeps the old role; a user promoted to admin keeps theirs (their tokens only lack the new powers until refreshed).",
   ...NEEDS_TOKEN,
   request: { params: IdParamSchema, body: jsonBody(RoleChangeSchema) },
   responses: { 200: jsonAnswer(UserSchema, 'The account'), ...NOT_FOUND, ...LAST_ADMIN, ...ADMIN_PROBLEMS, ...BAD_INPUT },

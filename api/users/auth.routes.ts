@@ -115,7 +115,7 @@ export function registerAuthRoutes(app: ServiceApp, deps: UsersRouteDeps, handle
   app.openapi({ ...registerRoute, middleware: [deps.idempotent] }, handlers.register);
   app.openapi(loginRoute, handlers.login);
   app.openapi(refreshRoute, handlers.refresh);
-  app.openapi({ ...logoutRoute, middleware: deps.signedIn }, handlers.logout);
-  app.openapi({ ...whoAmIRoute, middleware: deps.signedIn }, handlers.whoAmI);
+  app.openapi({ ...logoutRoute, middleware: deps.session }, handlers.logout);
+  app.openapi({ ...whoAmIRoute, middleware: deps.session }, handlers.whoAmI);
   app.openapi(jwksRoute, handlers.jwks);
 }

@@ -55,7 +55,7 @@ export interface ProfileHandlers {
 
 export function registerProfileRoutes(app: ServiceApp, deps: UsersRouteDeps, handlers: ProfileHandlers): void {
   const middleware = deps.signedIn;
-  app.openapi({ ...profileRoute, middleware }, handlers.profile);
+  app.openapi({ ...profileRoute, middleware: deps.session }, handlers.profile);
   app.openapi({ ...updateProfileRoute, middleware }, handlers.updateProfile);
   app.openapi({ ...preferencesRoute, middleware }, handlers.preferences);
   app.openapi({ ...putPreferencesRoute, middleware }, handlers.putPreferences);

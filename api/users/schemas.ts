@@ -1,7 +1,7 @@
 // Request and response bodies of the users service, declared once for validation and OpenAPI.
 import { z } from '@hono/zod-openapi';
 import { RevocationsSchema as Revocations, SessionStatusSchema as SessionStatus } from '../../common/auth/session-status.ts';
-import { ROLES } from '../../common/auth/verify.ts';
+import { ROLES, type Role } from '../../common/auth/verify.ts';
 import { PageQuerySchema, pageOf } from '../../common/http/pagination.ts';
 import { text } from '../../common/http/text.ts';
 import { NOTIFICATION_KINDS } from '../../entities/users/preference.entity.ts';
@@ -51,7 +51,7 @@ export const UserSchema = z
     email: z.string(),
     name: z.string(),
     phone: z.string().nullable(),
-    role: z.enum(ROLES),
+    role: z.enum(ROLES).openapi({ description: 'user: a customer; admin: runs the platform; scanner: door staff (check-in only)' }),
     status: z.enum(['active', 'deactivated']),
     createdAt: z.iso.datetime(),
   })
@@ -64,7 +64,7 @@ export function userView(user: {
   email: string;
   name: string;
   phone?: string | null;
-  role: 'user' | 'admin';
+  role: Role;
   status: 'active' | 'deactivated';
   createdAt: Date;
 }): UserView {

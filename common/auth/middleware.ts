@@ -3,7 +3,25 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { HttpProblem } from '../http/problem.ts';
 import { sessionEnded, unauthorized, type Principal, type Role, type TokenVerifier } from './verify.ts';
 
-export type AuthVariables = { principal?: Principal; accessToken?: string };
+export type AuthVariables = { principal?: Principal; accessToken?: string; scannerAllowed?: boolean };
+
+/**
+ * A scanner token (door staff) is a weaker credential kept on shared devices at the doors: it may only scan and read
+ * counts. Every route refuses it unless the route opted in with `allowScanner` placed before `authenticate`/`identify`.
+ */
+export const SCANNER_TOKEN_RESTRICTED = 'SCANNER_TOKEN_RESTRICTED';
+
+/** Marks the route as one a scanner token may call (check-in routes, the caller's own session); place it first. */
+export const allowScanner: MiddlewareHandler<{ Variables: AuthVariables }> = async (c, next) => {
+  c.set('scannerAllowed', true);
+  await next();
+};
+
+function refuseRestrictedScanner(c: Context, principal: Principal): void {
+  if (principal.role === 'scanner' && c.get('scannerAllowed' as never) !== true) {
+    throw new HttpProblem(403, SCANNER_TOKEN_RESTRICTED, 'A scanner token may only be used for check-in at the doors.');
+  }
+}
 
 /** The bearer token of a request; undefined when there is no Authorization header, 401 when it is not a bearer token. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -13,7 +31,10 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match[1];
 }
 
-/** Verifies the caller's token (never an identity header) and keeps the principal for the handlers. */
+/**
+ * Verifies the caller's token (never an identity header) and keeps the principal for the handlers. A scanner token is
+ * refused (403 SCANNER_TOKEN_RESTRICTED) unless `allowScanner` came first.
+ */
 export function authenticate(verifier: TokenVerifier): MiddlewareHandler<{ Variables: AuthVariables }> {
   const known = identify(verifier);
   return async (c, next) => {
@@ -37,12 +58,17 @@ export function requireRole(role: Role): MiddlewareHandler<{ Variables: AuthVari
   };
 }
 
-/** Knows the caller when a token is sent (admins see more), lets anonymous callers through; a bad token is still a 401. */
+/**
+ * Knows the caller when a token is sent (admins see more), lets anonymous callers through; a bad token is still a 401,
+ * and a scanner token a 403 unless the route allows scanners.
+ */
 export function identify(verifier: TokenVerifier): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (token !== undefined) {
-      c.set('principal', await verifier.verify(token));
+      const principal = await verifier.verify(token);
+      refuseRestrictedScanner(c, principal);
+      c.set('principal', principal);
       c.set('accessToken', token);
     }
     await next();

@@ -9,7 +9,8 @@ import { TOKEN_ALGORITHMS } from './keys.ts';
 
 /** The `typ` header of an Eventix access token (RFC 9068). Refresh tokens are opaque and never JWTs. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
-export const ROLES = ['user', 'admin'] as const;
+/** user: a customer; admin: runs the platform; scanner: door staff, whose token only scans tickets (see allowScanner). */
+export const ROLES = ['user', 'admin', 'scanner'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {

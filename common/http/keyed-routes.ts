@@ -12,6 +12,7 @@ export const KEYED_ROUTES = [
   'POST /events/{id}/complete',
   'POST /events/{id}/publish',
   'POST /payments/{id}/refunds',
+  'POST /tickets/{id}/transfers',
   'POST /venues',
 ] as const;
 

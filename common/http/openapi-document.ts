@@ -51,6 +51,9 @@ const SHARED = {
   optionalToken: problemAnswerOf(
     'A token was sent and it is invalid, expired or of an ended session (TOKEN_INVALID, …); without one the route answers anyone',
   ),
+  scannerToken: problemAnswerOf(
+    "A door scanner's token, which opens only the check-in routes of the events it was granted (SCANNER_TOKEN_RESTRICTED)",
+  ),
   notFound: problemAnswerOf('Nothing with this id (…_NOT_FOUND)'),
   internal: problemAnswerOf('A failure on our side (INTERNAL_ERROR, with the traceId of the failed request)'),
   unavailable: problemAnswerOf(
@@ -102,6 +105,7 @@ function sharedAnswers(method: string, operation: Operation): Record<string, Ans
   if (reads(operation, 'path')) answers[404] = SHARED.notFound;
   const bearer = bearerOf(operation);
   if (bearer) answers[401] = bearer === 'optional' ? SHARED.optionalToken : SHARED.token;
+  if (bearer) answers[403] = SHARED.scannerToken;
   answers[500] = SHARED.internal;
   answers[503] = SHARED.unavailable;
   return answers;
@@ -122,7 +126,12 @@ export function completeServiceDocument(doc: OpenApiDocument): OpenApiDocument {
     const unavailable = declared[503] && {
       503: { ...declared[503], description: `${declared[503].description}; or: ${SHARED.unavailable.description}` },
     };
-    operation.responses = withAnswers({ ...declared, ...unavailable }, sharedAnswers(method, operation));
+    // A route's own 403 (admins only, not the holder) names the scanner token's refusal too.
+    const forbidden = declared[403] &&
+      bearerOf(operation) && {
+        403: { ...declared[403], description: `${declared[403].description}; or: ${SHARED.scannerToken.description}` },
+      };
+    operation.responses = withAnswers({ ...declared, ...unavailable, ...forbidden }, sharedAnswers(method, operation));
   }
   return doc;
 }

@@ -1,11 +1,18 @@
 // Outgoing email over SMTP (nodemailer): the mail catcher in development, an in-process SMTP server in tests.
 import nodemailer from 'nodemailer';
 
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
 export interface Mail {
   to: string;
   subject: string;
   text: string;
   html: string;
+  attachments?: MailAttachment[];
 }
 
 export interface Mailer {

@@ -27,6 +27,11 @@ export interface Subscription {
   maxBatch?: number;
   /** Transactions applying this queue's facts at once, each on a database connection of its own (default 3). */
   lanes?: number;
+  /**
+   * Routing keys the queue was bound to by an earlier version and no handler reads any more: unbound at every setup,
+   * so an existing queue does not keep receiving (and dead-lettering) facts nobody here applies.
+   */
+  retiredRoutingKeys?: string[];
 }
 
 /** Redeliveries of a failing message before the broker dead-letters it (its handler runs once more than this). */
@@ -71,6 +76,7 @@ export function consumerSetup(options: ConsumerOptions): (model: ChannelModel) =
         },
       });
       for (const { contract } of subscription.handlers) await channel.bindQueue(queue, exchange, contract.routingKey);
+      for (const key of subscription.retiredRoutingKeys ?? []) await channel.unbindQueue(queue, exchange, key);
       const maxBatch = subscription.maxBatch ?? DEFAULT_MAX_BATCH;
       const lanes = subscription.lanes ?? DEFAULT_LANES;
       await channel.prefetch(options.prefetch ?? Math.max(20, 2 * lanes * maxBatch));

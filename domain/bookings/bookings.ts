@@ -8,6 +8,7 @@ import { DomainError } from '../../common/errors/domain-error.ts';
 import { enqueueEvent } from '../../common/messaging/outbox.ts';
 import { bookingCancelledV1, bookingConfirmedV1, bookingExpiredV1 } from '../../contracts/bookings.ts';
 import { Booking, BookingHistory, type BookedSeat, type BookingRow, type BookingStatus } from '../../entities/bookings/booking.entity.ts';
+import { issueTickets, voidTickets } from './tickets.ts';
 
 export const PRODUCER = 'bookings';
 
@@ -51,12 +52,16 @@ function factOf(t: Transition) {
   return undefined;
 }
 
-/** Writes one transition: the booking row, its history line and its fact, in one transaction; once per (source, seq). */
+/**
+ * Writes one transition: the booking row, its history line and its fact, in one transaction; once per (source, seq).
+ * A booking that becomes CONFIRMED gets its tickets in the same transaction, and one that stops being CONFIRMED
+ * (cancelled, refunded) has them voided: whatever path the saga took, tickets and booking never disagree.
+ */
 export async function recordTransition(orm: Orm, t: Transition): Promise<boolean> {
   return orm.em.fork().transactional(async (em) => {
-    await em.execute(
+    const created = await em.execute<{ id: string }[]>(
       `insert into booking (id, customer_id, event_id, status, selection, workflow_id, created_at) values (?, ?, ?, ?, ?, ?, ?)
-       on conflict (id) do nothing`,
+       on conflict (id) do nothing returning id`,
       [t.bookingId, t.customerId, t.eventId, t.to, JSON.stringify(t.selection), t.workflowId, new Date(t.createdAt)],
     );
     const inserted = await em.execute<{ seq: number }[]>(
@@ -66,6 +71,8 @@ export async function recordTransition(orm: Orm, t: Transition): Promise<boolean
     );
     if (inserted.length === 0) return false;
     const booking = await em.findOneOrFail(Booking, { id: t.bookingId });
+    // A booking first written by this very line had no status before it.
+    const before = created.length > 0 ? null : booking.status;
     // A line that keeps its status (a cancellation asked for, a partial refund) never moves the booking: written
     // late, beside a cancellation that has ended it, it must not bring it back.
     if (t.from !== t.to) booking.status = t.to;
@@ -76,6 +83,7 @@ export async function recordTransition(orm: Orm, t: Transition): Promise<boolean
     if (t.paymentId !== undefined) booking.paymentId = t.paymentId;
     if (t.refundedMinor !== undefined) booking.refundedMinor = await refundedAtLeast(em, t.bookingId, t.refundedMinor);
     if (t.failureCode !== undefined) booking.failureCode = t.failureCode;
+    await ticketsFollow(em, booking, before, t);
     const fact = factOf(t);
     if (fact) {
       const base = {
@@ -94,6 +102,13 @@ export async function recordTransition(orm: Orm, t: Transition): Promise<boolean
     await em.flush();
     return true;
   });
+}
+
+/** Tickets follow the booking's status: issued as it becomes CONFIRMED, voided (with its reason) as it stops being. */
+async function ticketsFollow(em: EntityManager, booking: BookingRow, before: BookingStatus | null, t: Transition): Promise<void> {
+  if (booking.status === before) return;
+  if (booking.status === 'CONFIRMED') await issueTickets(em, booking, new Date(t.at));
+  else if (before === 'CONFIRMED') await voidTickets(em, booking, t.reason, new Date(t.at));
 }
 
 /**

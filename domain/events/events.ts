@@ -93,10 +93,30 @@ async function facts(em: EntityManager, event: EventRow) {
     title: event.title,
     venueId: venue.id,
     venueName: venue.name,
+    venueAddress: venue.address ?? null,
+    timeZone: venue.timeZone,
     startsAt: event.startsAt.toISOString(),
     endsAt: event.endsAt?.toISOString() ?? null,
     status: event.status,
   };
+}
+
+/**
+ * After a venue changed (its name, address or time zone): each of its published events publishes event.updated with
+ * the new details, and every events instance drops its copy of them.
+ */
+export async function announceVenueChange(em: EntityManager, venueId: string): Promise<void> {
+  const events = await em.find(EventRecord, { venueId, status: 'published' });
+  for (const event of events) enqueueEvent(em, eventUpdatedV1, await facts(em, event), PRODUCER);
+  await em.flush();
+  for (const event of events) await announceEventChange(em, event.id);
+}
+
+/** The time zone of each of these venues (UTC for one not found). */
+export async function venueTimeZones(em: EntityManager, venueIds: string[]): Promise<Map<string, string>> {
+  if (venueIds.length === 0) return new Map();
+  const venues = await em.find(Venue, { id: { $in: [...new Set(venueIds)] } }, { fields: ['id', 'timeZone'] });
+  return new Map(venues.map((v) => [v.id, v.timeZone]));
 }
 
 export async function createEvent(ctx: EventsContext, input: EventInput): Promise<EventRow> {

@@ -1,15 +1,42 @@
-// The events service's projection: sold seats and revenue per event, from booking facts.
+// The events service's projections: sold seats and revenue per event, from booking facts; tickets inside per event,
+// from the door's check-in facts.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Subscription } from '../../common/messaging/consumer.ts';
 import { on } from '../../common/messaging/fact-handler.ts';
 import type { EnvelopeOf } from '../../contracts/envelope.ts';
 import { bookingCancelledV1, bookingConfirmedV1 } from '../../contracts/bookings.ts';
+import { ticketCheckedInV1 } from '../../contracts/tickets.ts';
 
 export function salesSubscription(): Omit<Subscription, 'purpose'> {
   // One event's facts in one lane: its single event_sales row is never updated by two batches at once (no lock waits,
   // no deadlocks between batches that touch the same events in different orders).
   const options = { orderKey: (fact: { data: { eventId: string } }) => fact.data.eventId };
-  return { handlers: [on(bookingConfirmedV1, countSale, options), on(bookingCancelledV1, uncountSale, options)] };
+  return {
+    handlers: [
+      on(bookingConfirmedV1, countSale, options),
+      on(bookingCancelledV1, uncountSale, options),
+      on(ticketCheckedInV1, countDoor, options),
+    ],
+  };
+}
+
+/**
+ * An admission adds one to the event's tickets inside, an exit takes one off. The consumer's inbox applies each fact
+ * once, so a redelivered scan counts once; the facts of one event come in one lane, so the row is never contended.
+ */
+async function countDoor(em: EntityManager, { data: scan }: EnvelopeOf<typeof ticketCheckedInV1>): Promise<void> {
+  const step = scan.direction === 'in' ? 1 : -1;
+  await em.execute(
+    `insert into event_door (event_id, checked_in, updated_at) values (?, ?, now())
+     on conflict (event_id) do update set checked_in = event_door.checked_in + excluded.checked_in, updated_at = now()`,
+    [scan.eventId, step],
+  );
+}
+
+/** Tickets of the event inside now (0 before the first scan). */
+export async function checkedInCount(em: EntityManager, eventId: string): Promise<number> {
+  const [row] = await em.execute<{ checked_in: number }[]>('select checked_in from event_door where event_id = ?', [eventId]);
+  return Math.max(0, row?.checked_in ?? 0);
 }
 
 async function countSale(em: EntityManager, { data: b }: EnvelopeOf<typeof bookingConfirmedV1>): Promise<void> {

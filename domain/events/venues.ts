@@ -1,7 +1,9 @@
 // Venues: a layout of sections, rows and seats, checked as a whole and written in one transaction.
 import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, type FieldError } from '../../common/errors/domain-error.ts';
+import { announceVenueChange, type EventsContext } from './events.ts';
 import {
   Venue,
   VenueSeat,
@@ -30,7 +32,34 @@ export interface VenueInput {
   name: string;
   city?: string | null;
   address?: string | null;
+  /** IANA name; default UTC. */
+  timeZone?: string;
   sections: SectionLayout[];
+}
+
+export type VenueChange = Partial<Pick<VenueInput, 'name' | 'city' | 'address' | 'timeZone'>>;
+
+/**
+ * The zone's canonical IANA name (as this process's time zone data spells it), or undefined when it knows no such
+ * zone. Offsets ("+01:00") are not zones: a venue's clock changes with daylight saving time.
+ */
+export function canonicalTimeZone(zone: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(zone)) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+function timeZoneOf(zone: string): string {
+  const canonical = canonicalTimeZone(zone);
+  if (!canonical) {
+    throw new DomainError('invalid', 'VENUE_TIME_ZONE_INVALID', `"${zone}" is not an IANA time zone (such as Europe/Berlin).`, {
+      errors: [{ field: 'timeZone', message: 'not a known IANA time zone' }],
+    });
+  }
+  return canonical;
 }
 
 export interface VenueLayout {
@@ -94,10 +123,17 @@ export function layoutProblems(input: VenueInput): FieldError[] {
 }
 
 export async function createVenue(em: EntityManager, input: VenueInput): Promise<VenueLayout> {
+  if (input.timeZone !== undefined) timeZoneOf(input.timeZone);
   const errors = layoutProblems(input);
   if (errors.length) throw new DomainError('invalid', 'VALIDATION_FAILED', 'The venue layout is not valid.', { errors });
   return em.transactional(async (tx) => {
-    const venue = tx.create(Venue, { id: randomUUID(), name: input.name.trim(), city: input.city ?? null, address: input.address ?? null });
+    const venue = tx.create(Venue, {
+      id: randomUUID(),
+      name: input.name.trim(),
+      city: input.city ?? null,
+      address: input.address ?? null,
+      timeZone: timeZoneOf(input.timeZone ?? 'UTC'),
+    });
     await tx.flush();
     const sections: VenueLayout['sections'] = [];
     for (const [position, layout] of input.sections.entries()) {
@@ -129,8 +165,32 @@ export async function createVenue(em: EntityManager, input: VenueInput): Promise
 
 export async function getVenueLayout(em: EntityManager, venueId: string): Promise<VenueLayout> {
   const venue = await em.findOne(Venue, { id: venueId });
-  if (!venue) throw new DomainError('not_found', 'VENUE_NOT_FOUND', 'No venue with this id.');
+  if (!venue) throw venueNotFound();
   const sections = await em.find(VenueSection, { venueId }, { orderBy: { position: 'asc' } });
   const seats = await em.find(VenueSeat, { venueId }, { orderBy: { rowPosition: 'asc', number: 'asc' } });
   return { venue, sections: sections.map((section) => ({ ...section, seats: seats.filter((seat) => seat.sectionId === section.id) })) };
+}
+
+/**
+ * Changes a venue's name, city, address or time zone (its layout stays: events are priced and sold on it). Every
+ * published event there tells the other services in the same transaction, so tickets show the new details.
+ */
+export async function updateVenue(ctx: EventsContext, venueId: string, change: VenueChange): Promise<VenueLayout> {
+  const timeZone = change.timeZone === undefined ? undefined : timeZoneOf(change.timeZone);
+  await ctx.orm.em.fork().transactional(async (em) => {
+    const venue = await em.findOne(Venue, { id: venueId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!venue) throw venueNotFound();
+    if (change.name !== undefined) venue.name = change.name.trim();
+    if (change.city !== undefined) venue.city = change.city;
+    if (change.address !== undefined) venue.address = change.address;
+    if (timeZone !== undefined) venue.timeZone = timeZone;
+    await em.flush();
+    await announceVenueChange(em, venueId);
+  });
+  ctx.published();
+  return getVenueLayout(ctx.orm.em.fork(), venueId);
+}
+
+function venueNotFound(): DomainError {
+  return new DomainError('not_found', 'VENUE_NOT_FOUND', 'No venue with this id.');
 }

@@ -140,16 +140,25 @@ async function keepAnAdmin(em: EntityManager, user: UserAccountRow): Promise<voi
   if (admins.length <= 1) throw new DomainError('conflict', 'LAST_ADMIN', 'This is the last active admin; make another admin first.');
 }
 
-/** Changes a user's role. A demoted admin's sessions end, so no token keeps the old role. */
+/**
+ * Whether a role change ends the user's sessions, so no token keeps the old role: every change but a user's promotion
+ * to admin (a user's token grants less than an admin's). A scanner's sessions end too, as do those of a user becoming a
+ * scanner, whose old tokens would otherwise still act as a customer's on a shared door device.
+ */
+function roleChangeEndsSessions(from: Role, to: Role): boolean {
+  return !(from === 'user' && to === 'admin');
+}
+
+/** Changes a user's role; the user's sessions end unless the role only grew (see roleChangeEndsSessions). */
 export async function changeRole(ctx: UsersContext, userId: string, role: Role): Promise<UserAccountRow> {
   const user = await ctx.orm.em.fork().transactional(async (em) => {
     const user = await findAccount(em, userId);
     if (user.role === role) return user;
     if (role !== 'admin') await keepAnAdmin(em, user);
-    const demoted = user.role === 'admin';
+    const endsSessions = roleChangeEndsSessions(user.role, role);
     user.role = role;
     await em.flush();
-    if (demoted) await revokeSessionsIn(em, ctx, { userId }, 'revoked_by_admin');
+    if (endsSessions) await revokeSessionsIn(em, ctx, { userId }, 'revoked_by_admin');
     return user;
   });
   ctx.published();

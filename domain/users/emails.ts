@@ -1,7 +1,9 @@
 // The notifications a customer receives, as inbox entries and as readable emails (text and HTML).
+import { localEventTime } from '../../common/time-zones.ts';
 import type { bookingCancelledV1, bookingConfirmedV1, bookingExpiredV1 } from '../../contracts/bookings.ts';
 import type { FactOf } from '../../contracts/envelope.ts';
 import type { paymentCapturedV1, paymentRefundedV1 } from '../../contracts/payments.ts';
+import type { ticketsIssuedV1, ticketTransferredV1 } from '../../contracts/tickets.ts';
 import type { NotificationKind } from '../../entities/users/preference.entity.ts';
 import { formatMoney } from '../../common/money.ts';
 
@@ -27,6 +29,70 @@ export function bookingConfirmed(b: FactOf<typeof bookingConfirmedV1>): Message 
     title: `Booking ${reference(b.bookingId)} confirmed`,
     body: `Your seats ${seatList(b.seats)} are booked. ${paidLine(b)} Booking reference: ${reference(b.bookingId)}.`,
     data: { bookingId: b.bookingId, eventId: b.eventId },
+  };
+}
+
+/** What a fact about tickets says of their event (null fields when the bookings service had not heard). */
+type EventSummary = FactOf<typeof ticketsIssuedV1>['event'];
+
+/** The path (under the gateway) of a booking's tickets as a PDF, for the signed-in customer. */
+export function ticketsPdfPath(bookingId: string): string {
+  return `/api/v1/bookings/${encodeURIComponent(bookingId)}/tickets.pdf`;
+}
+
+/** When the event starts, in its venue's time zone and naming that zone (see localEventTime). */
+export function eventTime(startsAt: string | null, timeZone: string | null | undefined): string | null {
+  return startsAt ? localEventTime(new Date(startsAt), timeZone) : null;
+}
+
+/** The event in one or two sentences: its title, when, where. */
+function eventLines(event: EventSummary): string {
+  const when = eventTime(event.startsAt, event.timeZone);
+  const where = [event.venueName, event.venueAddress].filter(Boolean).join(', ');
+  return [`Event: ${event.title ?? 'your event'}.`, when ? `When: ${when}.` : '', where ? `Where: ${where}.` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** A seat as the holder reads it: its section unless its label already names it. */
+const seatName = (t: { section: string; seatLabel: string }) =>
+  t.seatLabel.toLowerCase().startsWith(t.section.toLowerCase()) ? t.seatLabel : `${t.section} ${t.seatLabel}`;
+
+/** The booking confirmation, with the tickets: sent when they are issued (the PDF goes with the email). */
+export function ticketsIssued(t: FactOf<typeof ticketsIssuedV1>): Message {
+  const seats = t.tickets.map(seatName).join(', ');
+  return {
+    kind: 'booking_confirmed',
+    title: `Booking ${reference(t.bookingId)} confirmed: your tickets${t.event.title ? ` for ${t.event.title}` : ''}`,
+    body:
+      `${eventLines(t.event)} Seats: ${seats}. Your ${t.tickets.length === 1 ? 'ticket is' : `${t.tickets.length} tickets are`} ` +
+      `attached as a PDF, one page per seat; the app shows them too. Booking reference: ${reference(t.bookingId)}.`,
+    data: { bookingId: t.bookingId, eventId: t.eventId, ticketIds: t.tickets.map((x) => x.ticketId), link: ticketsPdfPath(t.bookingId) },
+  };
+}
+
+/** A ticket moved to another account: the sender and the receiver are each told, in their own words. */
+export function ticketTransferred(
+  t: FactOf<typeof ticketTransferredV1>,
+  side: 'from' | 'to',
+  names: { from: string; to: string },
+): Message {
+  const seat = t.seatLabel;
+  const event = t.event.title ?? 'your event';
+  const data = { ticketId: t.ticketId, bookingId: t.bookingId, eventId: t.eventId };
+  if (side === 'from') {
+    return {
+      kind: 'ticket_transferred',
+      title: `Your ticket ${seat} was sent to ${names.to}`,
+      body: `${names.to} accepted your ticket ${seat} for ${event}. It is theirs now: your copy of it (printed or in the app) no longer admits anyone.`,
+      data,
+    };
+  }
+  return {
+    kind: 'ticket_transferred',
+    title: `${names.from} sent you a ticket for ${event}`,
+    body: `The ticket ${seat} is yours now. ${eventLines(t.event)} Find it under your tickets in the app; only your copy admits at the door.`,
+    data: { ...data, link: `/api/v1/tickets/${encodeURIComponent(t.ticketId)}` },
   };
 }
 

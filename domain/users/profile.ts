@@ -3,10 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterCursor, cursorKeys, toPage } from '../../common/http/pagination.ts';
 import { DomainError } from '../../common/errors/domain-error.ts';
+import { enqueueEvent } from '../../common/messaging/outbox.ts';
+import { userUpdatedV1 } from '../../contracts/users.ts';
 import { UserNotification, type UserNotificationRow } from '../../entities/users/notification.entity.ts';
 import { NOTIFICATION_KINDS, UserPreference, type NotificationKind } from '../../entities/users/preference.entity.ts';
 import { findAccount } from './accounts.ts';
-import type { UsersContext } from './context.ts';
+import { PRODUCER, type UsersContext } from './context.ts';
 
 export const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pl', 'pt'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -16,12 +18,23 @@ export interface Preferences {
   emailNotifications: Record<NotificationKind, boolean>;
 }
 
+/**
+ * Changes the user's own profile. A new name is news for the other services (the bookings service prints it on the
+ * tickets it issues next): user.updated is written with the change, in one transaction.
+ */
 export async function updateProfile(ctx: UsersContext, userId: string, change: { name?: string; phone?: string | null }) {
-  const em = ctx.orm.em.fork();
-  const user = await findAccount(em, userId);
-  if (change.name !== undefined) user.name = change.name.trim();
-  if (change.phone !== undefined) user.phone = change.phone;
-  await em.flush();
+  const user = await ctx.orm.em.fork().transactional(async (em) => {
+    const user = await findAccount(em, userId);
+    const before = { name: user.name, email: user.email };
+    if (change.name !== undefined) user.name = change.name.trim();
+    if (change.phone !== undefined) user.phone = change.phone;
+    if (user.name !== before.name || user.email !== before.email) {
+      enqueueEvent(em, userUpdatedV1, { userId: user.id, email: user.email, name: user.name, role: user.role }, PRODUCER);
+    }
+    await em.flush();
+    return user;
+  });
+  ctx.published();
   return user;
 }
 

@@ -9,6 +9,8 @@ export const Venue = defineEntity({
     name: p.string().length(200),
     city: p.string().length(120).nullable(),
     address: p.string().length(300).nullable(),
+    /** IANA name (Europe/Berlin): the venue's events are shown in its local time. */
+    timeZone: p.string().length(64).default('UTC'),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

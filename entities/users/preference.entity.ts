@@ -3,6 +3,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 
 export const NOTIFICATION_KINDS = [
   'booking_confirmed',
+  'ticket_transferred',
   'hold_expired',
   'booking_cancelled',
   'payment_receipt',

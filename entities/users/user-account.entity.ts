@@ -1,5 +1,6 @@
-// A person who can sign in: customer or admin.
+// A person who can sign in: customer, admin, or door staff (scanner).
 import { defineEntity, p } from '@mikro-orm/core';
+import { ROLES } from '../../common/auth/verify.ts';
 
 export const UserAccount = defineEntity({
   name: 'UserAccount',
@@ -11,7 +12,7 @@ export const UserAccount = defineEntity({
     passwordHash: p.text().hidden(),
     name: p.string().length(200),
     phone: p.string().length(32).nullable(),
-    role: p.enum(['user', 'admin'] as const),
+    role: p.enum(ROLES),
     status: p.enum(['active', 'deactivated'] as const).default('active'),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

@@ -7,7 +7,7 @@ import type { Orm } from '../../common/db/orm.ts';
 import { listDeadLetters } from '../../common/messaging/dead-letters.ts';
 import { queueName } from '../../common/messaging/queues.ts';
 import { checkInvariants, checkPropagation, type Subscriber, type Violation } from '../../domain/invariants.ts';
-import { eventCatalogSubscription, paymentStatusSubscription } from '../../domain/bookings/subscriptions.ts';
+import { customerSubscription, eventCatalogSubscription, paymentStatusSubscription } from '../../domain/bookings/subscriptions.ts';
 import { salesSubscription } from '../../domain/events/subscriptions.ts';
 import { notificationsSubscription } from '../../domain/users/subscriptions.ts';
 import type { Subscription } from '../../common/messaging/consumer.ts';
@@ -49,9 +49,14 @@ export function subscriptions(): { service: ServiceName; purpose: string; subscr
   return [
     { service: 'bookings', purpose: 'event-catalog', subscription: eventCatalogSubscription() },
     { service: 'bookings', purpose: 'payment-status', subscription: paymentStatusSubscription() },
+    { service: 'bookings', purpose: 'customers', subscription: customerSubscription() },
     { service: 'events', purpose: 'sales', subscription: salesSubscription() },
     // The mailer is only used when a fact is applied, never when the list is made.
-    { service: 'users', purpose: 'notifications', subscription: notificationsSubscription({ mailer: undefined as never }) },
+    {
+      service: 'users',
+      purpose: 'notifications',
+      subscription: notificationsSubscription({ mailer: undefined as never, ticketsPdf: undefined as never }),
+    },
   ];
 }
 

@@ -10,7 +10,7 @@ import { newCustomer } from '../support/users.ts';
 import amqp from 'amqplib';
 import { queueName } from '../../common/messaging/queues.ts';
 import { SERVICES } from '../../workers/services.ts';
-import { bookingConfirmedV1 } from '../../contracts/bookings.ts';
+import { ticketsIssuedV1 } from '../../contracts/tickets.ts';
 import { testConfig } from '../support/context.ts';
 import { until } from '../support/wait.ts';
 
@@ -111,7 +111,7 @@ describe('metrics', () => {
     const connection = await amqp.connect(config.rabbitmq.url);
     try {
       const channel = await connection.createConfirmChannel();
-      channel.publish(config.rabbitmq.exchange, bookingConfirmedV1.routingKey, Buffer.from('{ not json'), { persistent: true });
+      channel.publish(config.rabbitmq.exchange, ticketsIssuedV1.routingKey, Buffer.from('{ not json'), { persistent: true });
       await channel.waitForConfirms();
     } finally {
       await connection.close();

@@ -7,6 +7,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { capturingLogger, type LogLine } from '../support/logs.ts';
 import { installTracing, SERVICE_ATTRIBUTE } from '../../common/observability/tracing.ts';
 import { createGateway } from '../../api/gateway/gateway.app.ts';
+import { keepAliveTransport } from '../../api/gateway/proxy.ts';
 import { bookAndPay } from '../support/bookings.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { newCustomer } from '../support/users.ts';
@@ -55,13 +56,13 @@ describe('traces', () => {
     const traceId = traceOf(root!);
     const named = (name: string, service?: string) =>
       spansOf(traceId).find((s) => s.name === name && (service === undefined || serviceOf(s) === service));
-    // The workflow span ends with the workflow, the users service consumes booking.confirmed a moment later, and a
+    // The workflow span ends with the workflow, the users service consumes ticket.issued a moment later, and a
     // publish span ends only once the broker confirmed (its consumers may finish first): wait until the tree is whole.
     const whole = () => {
       const ids = new Set(spansOf(traceId).map(id));
       return spansOf(traceId).every((s) => s === root || ids.has(s.parentSpanContext?.spanId ?? ''));
     };
-    await until(() => !!named('RunWorkflow:bookingWorkflow') && !!named('consume booking.confirmed', 'users') && whole(), 10_000).catch(
+    await until(() => !!named('RunWorkflow:bookingWorkflow') && !!named('consume ticket.issued', 'users') && whole(), 10_000).catch(
       () => undefined, // the assertions below say what is missing
     );
 
@@ -73,7 +74,7 @@ describe('traces', () => {
     const claim = spans.find((s) => serviceOf(s) === 'events' && s.name === 'POST /internal/holds');
     const confirm = named('RunActivity:confirmSeats')!;
     const charge = named('RunActivity:chargePayment')!;
-    const consumed = named('consume booking.confirmed', 'users')!;
+    const consumed = named('consume ticket.issued', 'users')!;
     expect(bookingsServer, 'the bookings service span').toBeDefined();
     expect(claim, 'the events service span of the claim').toBeDefined();
     expect(confirm, 'the confirm activity span').toBeDefined();
@@ -103,7 +104,7 @@ describe('traces', () => {
     expect(ancestors(claim!)).toContain('POST /bookings');
     expect(ancestors(confirm)).toContain('RunWorkflow:bookingWorkflow');
     expect(ancestors(charge)).toContain('RunWorkflow:bookingWorkflow');
-    expect(ancestors(consumed)).toEqual(expect.arrayContaining(['publish booking.confirmed', 'RunWorkflow:bookingWorkflow']));
+    expect(ancestors(consumed)).toEqual(expect.arrayContaining(['publish ticket.issued', 'RunWorkflow:bookingWorkflow']));
 
     // Log lines written inside the trace carry its id: the requests' and the activities'.
     const traced = lines.filter((l) => l.traceId === traceId);
@@ -159,14 +160,17 @@ describe('traces', () => {
   );
 
   it('answers a failure of the gateway itself with its trace id, and logs the cause under it', async () => {
+    const upstream = keepAliveTransport();
     const gateway = createGateway({
       config: testConfig(platform.overrides),
       logger: capturingLogger(lines, 'gateway'),
       gatewaySecret: 'not-used-here',
-      fetch: (input, init) =>
-        (input instanceof Request ? input.url : input.toString()).includes('/events')
-          ? Promise.reject(new Error('the upstream client broke'))
-          : fetch(input, init),
+      transport: {
+        request: (service, url, options) => {
+          if (url.pathname.startsWith('/events')) throw new Error('the upstream client broke');
+          return upstream.request(service, url, options);
+        },
+      },
     });
     const answer = await caller(gateway.app)('GET', '/api/v1/events');
     expect(answer.status).toBe(502);

@@ -2,6 +2,7 @@
 import { startGateway } from '../../api/gateway/gateway.server.ts';
 import { SERVICE_NAMES, type ServiceName } from '../../common/config.ts';
 import { openServiceOrm, type Orm } from '../../common/db/orm.ts';
+import { freePort } from '../../common/infra/ports.ts';
 import { ormSettings } from '../../workers/services.ts';
 import type { Tracing } from '../../common/observability/tracing.ts';
 import type { DomainServiceHandle } from '../../workers/service-runtime.ts';
@@ -33,12 +34,14 @@ export async function startTestPlatform(
       logger.child({ service }),
       { workflowBundle: workflowBundle(), tracing },
     );
-  services.users = await start('users', {});
+  // The users service fetches the tickets' PDF from the bookings service, which starts last: its port is chosen now.
+  const bookingsPort = String(await freePort());
+  services.users = await start('users', { BOOKINGS_URLS: `http://127.0.0.1:${bookingsPort}` });
   const overrides: Record<string, string> = { USERS_URLS: `http://127.0.0.1:${services.users.port}` };
   services.events = await start('events', overrides);
   overrides.EVENTS_URLS = `http://127.0.0.1:${services.events.port}`;
   services.payments = await start('payments', overrides);
-  services.bookings = await start('bookings', overrides);
+  services.bookings = await start('bookings', { ...overrides, BOOKINGS_PORT: bookingsPort });
   for (const s of SERVICE_NAMES) overrides[`${s.toUpperCase()}_URLS`] = `http://127.0.0.1:${services[s].port}`;
   const gateway = await startGateway(testConfig({ ...env, ...overrides, GATEWAY_PORT: '0' }), logger.child({ service: 'gateway' }));
   const config = testConfig(env);
