@@ -34,6 +34,7 @@ export async function loadDemoData(ctx: EventsContext, logger: Logger): Promise<
       name: 'Eventix Arena',
       city: 'Amsterdam',
       address: 'Museumplein 1',
+      timeZone: 'Europe/Amsterdam',
       sections: DEMO_SECTIONS,
     });
     const now = Date.now();
