@@ -179,7 +179,9 @@ describe('ticket emails', () => {
       async () => {
         ticketId = (await em().execute<{ id: string }[]>('select id from ticket where booking_id = ?', [bookingId]))[0]?.id;
         const known = await em().execute('select 1 from customer where user_id = ?', [bob.id]);
-        return ticketId !== undefined && known.length > 0;
+        // The transfer fact names the event as the bookings service's catalog knows it, a projection of event facts.
+        const listed = (await catalogZone(event.eventId)) === 'Europe/Paris';
+        return ticketId !== undefined && known.length > 0 && listed;
       },
       15_000,
       100,
