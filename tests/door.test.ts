@@ -79,6 +79,17 @@ describe('the door, end to end through the gateway', () => {
     });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     const scanner = await signIn(api, email);
+    // A door-staff account cannot be sent a ticket: it could never show one at a door.
+    await until(
+      async () =>
+        (await platform.orms.bookings.em.fork().execute("select 1 from customer where user_id = ? and role = 'scanner'", [made.body.id]))
+          .length > 0,
+      15_000,
+      100,
+    );
+    const sent = await api('POST', `/tickets/${tickets[1]!.id}/transfers`, { token: buyer.accessToken, body: { email } });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(422);
+    expect(sent.body).toMatchObject({ code: 'TRANSFER_RECEIVER_CANNOT_HOLD', errors: [{ field: 'email' }] });
     const scan = (code: string, gate: string) =>
       api('POST', `/events/${event.eventId}/checkins`, { token: scanner.accessToken, body: { code, gate, device: `${gate}-1` } });
     expect((await scan(printed, 'North')).body.code).toBe('SCANNER_NOT_GRANTED');

@@ -63,7 +63,8 @@ export const offerTransferRoute = createRoute({
   tags,
   summary: 'Offer my ticket to another Eventix account',
   description:
-    'The receiver must have an account (found by email, without case) other than the holder’s. The ticket must be valid, ' +
+    'The receiver must have a customer account (found by email, without case; not a door staff account) other than the holder’s. ' +
+    'The ticket must be valid, ' +
     'and the event more than its transfer cutoff (default 60 minutes) from its start. One open offer per ticket. ' +
     'Nothing moves until the receiver accepts; until then the holder may cancel.',
   ...NEEDS_TOKEN,
@@ -81,7 +82,9 @@ export const offerTransferRoute = createRoute({
       'The ticket is void or used (TICKET_NOT_VALID), already offered (TRANSFER_PENDING), or the event starts too soon (TRANSFER_CLOSED)',
     ),
     ...MONEY_ROUTE_PROBLEMS,
-    422: problemAnswer('The request is not valid (VALIDATION_FAILED), or the email is the holder’s own (TRANSFER_TO_SELF)'),
+    422: problemAnswer(
+      'The request is not valid (VALIDATION_FAILED), the email is the holder’s own (TRANSFER_TO_SELF), or a door staff account’s (TRANSFER_RECEIVER_CANNOT_HOLD)',
+    ),
   },
 });
 

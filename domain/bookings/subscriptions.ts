@@ -83,8 +83,9 @@ export function customerSubscription(): Omit<Subscription, 'purpose'> {
   return { handlers: [on(userRegisteredV1, customer, options), on(userUpdatedV1, customer, options)] };
 }
 
-const CUSTOMERS = `insert into customer (user_id, email, name, occurred_at) values ?
-  on conflict (user_id) do update set email = excluded.email, name = excluded.name, occurred_at = excluded.occurred_at
+const CUSTOMERS = `insert into customer (user_id, email, name, role, occurred_at) values ?
+  on conflict (user_id) do update set email = excluded.email, name = excluded.name, role = excluded.role,
+    occurred_at = excluded.occurred_at
   where customer.occurred_at <= excluded.occurred_at`;
 
 function customer(em: EntityManager, fact: UserFact): Promise<void> {
@@ -94,8 +95,8 @@ function customer(em: EntityManager, fact: UserFact): Promise<void> {
 async function customersMany(em: EntityManager, facts: UserFact[]): Promise<void> {
   const rows = newestOf(facts, (fact) => fact.data.userId);
   await em.execute(
-    CUSTOMERS.replace('?', rows.map(() => '(?, ?, ?, ?)').join(', ')),
-    rows.flatMap(({ data: u, occurredAt }) => [u.userId, u.email, u.name, new Date(occurredAt)]),
+    CUSTOMERS.replace('?', rows.map(() => '(?, ?, ?, ?, ?)').join(', ')),
+    rows.flatMap(({ data: u, occurredAt }) => [u.userId, u.email, u.name, u.role, new Date(occurredAt)]),
   );
 }
 

@@ -45,16 +45,17 @@ interface Receiver {
   userId: string;
   email: string;
   name: string;
+  role: string;
 }
 
 /** A registered account by its email, from the customer projection (emails compared without case). */
 async function receiverByEmail(em: EntityManager, email: string): Promise<Receiver | undefined> {
-  const [row] = await em.execute<{ user_id: string; email: string; name: string | null }[]>(
+  const [row] = await em.execute<{ user_id: string; email: string; name: string | null; role: string }[]>(
     // Two accounts may share an address for a moment (one changed it away, the other to it): the newest fact wins.
-    'select user_id, email, name from customer where lower(email) = lower(?) order by occurred_at desc limit 1',
+    'select user_id, email, name, role from customer where lower(email) = lower(?) order by occurred_at desc limit 1',
     [email.trim()],
   );
-  return row && { userId: row.user_id, email: row.email, name: row.name ?? '' };
+  return row && { userId: row.user_id, email: row.email, name: row.name ?? '', role: row.role };
 }
 
 async function customerName(em: EntityManager, userId: string): Promise<string | null> {
@@ -125,6 +126,12 @@ export async function offerTransfer(
     if (receiver.userId === ticket.holderUserId) {
       throw new DomainError('invalid', 'TRANSFER_TO_SELF', 'The ticket is already yours.', {
         errors: [{ field: 'email', message: 'is your own account' }],
+      });
+    }
+    if (receiver.role === 'scanner') {
+      // A door staff account can only scan: a ticket sent there could never be shown at a door.
+      throw new DomainError('invalid', 'TRANSFER_RECEIVER_CANNOT_HOLD', 'This account is a door staff account and cannot hold tickets.', {
+        errors: [{ field: 'email', message: 'is a door staff account' }],
       });
     }
     await ensureTransfersOpen(tx, ticket, now);

@@ -9,6 +9,8 @@ export const Customer = defineEntity({
     userId: p.uuid().primary(),
     email: p.string().length(320),
     name: p.string().length(200),
+    /** The account's role: a scanner account may not receive tickets. */
+    role: p.string().length(16).default('user'),
     /** When the fact that wrote this row happened: an older fact never replaces it. */
     occurredAt: p.datetime(),
   },
