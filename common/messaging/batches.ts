@@ -37,8 +37,8 @@ const BATCH_ERRORS = /^(40|25P02)/;
 export class Lanes {
   readonly #lanes: Lane[];
 
-  constructor(count: number, maxBatch: number, settings: BatchSettings) {
-    this.#lanes = Array.from({ length: Math.max(1, count) }, () => new Lane(Math.max(1, maxBatch), settings));
+  constructor(count: number, maxBatch: number, lingerMs: number, settings: BatchSettings) {
+    this.#lanes = Array.from({ length: Math.max(1, count) }, () => new Lane(Math.max(1, maxBatch), Math.max(0, lingerMs), settings));
   }
 
   push(delivery: Delivery): void {
@@ -51,20 +51,31 @@ export class Lanes {
 class Lane {
   readonly #waiting: Delivery[] = [];
   #running = false;
+  #lingering: NodeJS.Timeout | undefined;
   readonly maxBatch: number;
+  readonly lingerMs: number;
   readonly settings: BatchSettings;
 
-  constructor(maxBatch: number, settings: BatchSettings) {
+  constructor(maxBatch: number, lingerMs: number, settings: BatchSettings) {
     this.maxBatch = maxBatch;
+    this.lingerMs = lingerMs;
     this.settings = settings;
   }
 
   push(delivery: Delivery): void {
     this.#waiting.push(delivery);
-    if (this.#running) return;
+    if (this.#running) return; // the running loop takes it with the next batch
+    if (this.#waiting.length >= this.maxBatch) this.#start();
+    // A burst arrives over several socket reads: waiting a moment lets its first batch be a full one instead of the
+    // few facts of the first read, which would hold the lane for a whole transaction.
+    else this.#lingering ??= setTimeout(() => this.#start(), this.lingerMs);
+  }
+
+  #start(): void {
+    clearTimeout(this.#lingering);
+    this.#lingering = undefined;
     this.#running = true;
-    // Started on the next turn, so the deliveries read from the same socket chunk make one batch.
-    setImmediate(() => void this.#run());
+    void this.#run();
   }
 
   async #run(): Promise<void> {
@@ -88,10 +99,7 @@ async function applyBatch(settings: BatchSettings, batch: Delivery[]): Promise<v
   let applying: Delivery | undefined;
   try {
     await settings.orm.em.fork().transactional(async (em) => {
-      const fresh = await claim(em, settings.inbox, batch);
-      const claimed = [...fresh];
-      // Applied before, or a second copy in this batch: acked with the rest, applied never again.
-      const todo = batch.filter((d) => fresh.delete(d.fact.envelope.id.toLowerCase()));
+      const todo = await unseen(em, settings.inbox, batch);
       for (let i = 0, end = 1; i < todo.length; i = end, end = i + 1) {
         const first = todo[i]!;
         const many = first.fact.applyMany;
@@ -108,12 +116,7 @@ async function applyBatch(settings: BatchSettings, batch: Delivery[]): Promise<v
         }
       }
       applying = undefined;
-      // The inbox row says when the fact was applied: now, just before the commit, not when the batch began.
-      if (claimed.length)
-        await em.execute('update inbox_message set processed_at = clock_timestamp() where consumer = ? and message_id in (?)', [
-          settings.inbox,
-          claimed,
-        ]);
+      await record(em, settings.inbox, todo);
     });
   } catch (err) {
     const code = (err as { code?: unknown }).code;
@@ -132,18 +135,49 @@ async function applyBatch(settings: BatchSettings, batch: Delivery[]): Promise<v
   for (const d of batch) d.span.end();
 }
 
-/** Records the batch's facts in the inbox; answers the ids (lower case) that were not there yet. */
-async function claim(em: EntityManager, inbox: string, batch: Delivery[]): Promise<Set<string>> {
-  const facts = new Map<string, string>();
-  for (const { fact } of batch) facts.set(fact.envelope.id.toLowerCase(), `${fact.envelope.type}.v${fact.envelope.version}`);
-  // In one order everywhere, so two consumers claiming overlapping batches wait for each other instead of deadlocking.
-  const ids = [...facts.keys()].sort();
+/**
+ * The batch's facts the inbox does not hold yet, each once (a second copy in the batch is acked with the rest). Only
+ * read here: the rows are written after the facts are applied (see `record`), so each is one write, not two.
+ */
+async function unseen(em: EntityManager, inbox: string, batch: Delivery[]): Promise<Delivery[]> {
+  const rows = await em.execute<{ message_id: string }[]>('select message_id from inbox_message where consumer = ? and message_id in (?)', [
+    inbox,
+    batch.map((d) => d.fact.envelope.id),
+  ]);
+  const seen = new Set(rows.map((r) => r.message_id.toLowerCase()));
+  return batch.filter((d) => {
+    const id = d.fact.envelope.id.toLowerCase();
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/**
+ * Records the applied facts in the inbox, stamped with the time they were applied: now, just before the commit.
+ * Another consumer may have applied one of them since `unseen` looked (a redelivery after a lost channel): its row is
+ * there then, or this insert waits for its transaction, and the batch rolls back rather than apply a fact twice.
+ */
+async function record(em: EntityManager, inbox: string, applied: Delivery[]): Promise<void> {
+  if (applied.length === 0) return;
+  // In one order everywhere, so two consumers recording overlapping batches wait for each other instead of deadlocking.
+  const facts = applied.map(({ fact: { envelope } }) => ({ id: envelope.id.toLowerCase(), type: `${envelope.type}.v${envelope.version}` }));
+  facts.sort((a, b) => (a.id < b.id ? -1 : 1));
   const rows = await em.execute<{ message_id: string }[]>(
-    `insert into inbox_message (consumer, message_id, type) values ${ids.map(() => '(?, ?, ?)').join(', ')}
+    `insert into inbox_message (consumer, message_id, type, processed_at)
+     select ?, fact.id, fact.type, clock_timestamp() from unnest(array[?]::uuid[], array[?]::varchar[]) as fact (id, type) order by fact.id
      on conflict do nothing returning message_id`,
-    ids.flatMap((id) => [inbox, id, facts.get(id)!]),
+    [inbox, facts.map((f) => f.id), facts.map((f) => f.type)],
   );
-  return new Set(rows.map((r) => r.message_id.toLowerCase()));
+  if (rows.length < facts.length) throw new AppliedMeanwhile(facts.length - rows.length);
+}
+
+/** Some facts of a batch were applied by another consumer while this one applied them too: none of the batch counts. */
+class AppliedMeanwhile extends Error {
+  constructor(count: number) {
+    super(`${count} fact(s) of the batch were applied meanwhile by another consumer`);
+    this.name = 'AppliedMeanwhile';
+  }
 }
 
 /** One fact in its own transaction, as a consumer without batches applies it. */

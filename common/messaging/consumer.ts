@@ -21,12 +21,17 @@ export interface Subscription {
   /** One per contract the queue is bound to; each applies its fact inside the transaction that records it in the inbox. */
   handlers: FactHandler<EntityManager>[];
   /**
-   * Facts applied in one transaction at most (default 100). 1 where a handler acts outside the database before the
+   * Facts applied in one transaction at most (default 500). 1 where a handler acts outside the database before the
    * commit (sends an email): in a batch another fact could roll that back, and the action would be repeated.
    */
   maxBatch?: number;
   /** Transactions applying this queue's facts at once, each on a database connection of its own (default 3). */
   lanes?: number;
+  /**
+   * How long an idle lane waits for more facts before it applies the first one (default 5 ms), unless a full batch is
+   * there sooner; a lone fact pays this once, a burst gets full batches instead of a small first one.
+   */
+  lingerMs?: number;
   /**
    * Routing keys the queue was bound to by an earlier version and no handler reads any more: unbound at every setup,
    * so an existing queue does not keep receiving (and dead-lettering) facts nobody here applies.
@@ -36,8 +41,9 @@ export interface Subscription {
 
 /** Redeliveries of a failing message before the broker dead-letters it (its handler runs once more than this). */
 export const DEFAULT_DELIVERY_LIMIT = 5;
-export const DEFAULT_MAX_BATCH = 100;
+export const DEFAULT_MAX_BATCH = 500;
 export const DEFAULT_LANES = 3;
+export const DEFAULT_LINGER_MS = 5;
 
 export interface ConsumerOptions {
   service: string;
@@ -79,6 +85,7 @@ export function consumerSetup(options: ConsumerOptions): (model: ChannelModel) =
       for (const key of subscription.retiredRoutingKeys ?? []) await channel.unbindQueue(queue, exchange, key);
       const maxBatch = subscription.maxBatch ?? DEFAULT_MAX_BATCH;
       const lanes = subscription.lanes ?? DEFAULT_LANES;
+      // Room for every lane's batch and the next one: a burst is in the consumer at once instead of waiting for acks.
       await channel.prefetch(options.prefetch ?? Math.max(20, 2 * lanes * maxBatch));
       const acks = new Acks(channel);
       const settings: BatchSettings = {
@@ -90,7 +97,7 @@ export function consumerSetup(options: ConsumerOptions): (model: ChannelModel) =
         deliveryLimit: options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
         acks,
       };
-      const waiting = new Lanes(lanes, maxBatch, settings);
+      const waiting = new Lanes(lanes, maxBatch, subscription.lingerMs ?? DEFAULT_LINGER_MS, settings);
       await channel.consume(queue, (message) => {
         if (message) receive(options.service, settings, subscription, waiting, message);
       });
