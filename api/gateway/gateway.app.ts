@@ -10,6 +10,7 @@ import { FORWARDED_FOR_HEADER, GATEWAY_PROOF_HEADER, socketAddress } from '../..
 import { RevokedSessions } from '../../common/auth/revocations.ts';
 import { accessLog } from '../../common/http/access-log.ts';
 import { requestId, type RequestIdVariables } from '../../common/http/request-id.ts';
+import { requestHeader } from '../../common/http/request-headers.ts';
 import type { Logger } from '../../common/logger.ts';
 import { platformHealth } from './health.ts';
 import { createMetrics, httpMetrics, metricsText, type Metrics } from '../../common/observability/metrics.ts';
@@ -147,25 +148,36 @@ function mountApi(app: GatewayApp, parts: GatewayParts, auth: { verifier: TokenV
   );
 
   // A request that carries a token must carry a valid one; the service checks it again and decides what needs one.
-  app.use(`${API_PREFIX}/*`, async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
+  app.all(`${API_PREFIX}/*`, async (c) => {
+    const token = bearerToken(requestHeader(c, 'authorization'));
     if (token !== undefined) await auth.verifier.verify(token);
-    await next();
-  });
-
-  app.all(`${API_PREFIX}/*`, (c) => {
-    const url = new URL(c.req.url);
-    const rest = url.pathname.slice(API_PREFIX.length);
-    const service = serviceFor(rest);
-    if (!service) return problemResponse(c, 404, 'NOT_FOUND', `No API resource named "${resourceOf(rest)}".`);
+    const target = apiTarget(c.req.url);
+    const service = serviceFor(target.path);
+    if (!service) return problemResponse(c, 404, 'NOT_FOUND', `No API resource named "${resourceOf(target.path)}".`);
     return proxyRequest(c, {
       pool: pools[service],
-      target: rest + url.search,
+      target: target.path + target.search,
       timeoutMs: config.gateway.upstreamTimeoutMs,
       transport,
       headers: forwarded(c),
     });
   });
+}
+
+/**
+ * The path below /api/v1 and the query of a request URL, as `new URL()` reads them. @hono/node-server has normalised
+ * the URL already (dot segments, percent-encoding), so slicing gives the same but for a fragment, or a quote that the
+ * URL parser would percent-encode in a query: for those (never sent by a well-behaved client) the parser decides.
+ */
+function apiTarget(url: string): { path: string; search: string } {
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2) + API_PREFIX.length;
+  if (url.includes('#') || url.includes("'", pathStart)) {
+    const parsed = new URL(url);
+    return { path: parsed.pathname.slice(API_PREFIX.length), search: parsed.search };
+  }
+  const queryStart = url.indexOf('?', pathStart);
+  if (queryStart === -1) return { path: url.slice(pathStart), search: '' };
+  return { path: url.slice(pathStart, queryStart), search: queryStart === url.length - 1 ? '' : url.slice(queryStart) };
 }
 
 /** Probes every instance's /health: a failing one leaves the rotation, a recovered one comes back. */

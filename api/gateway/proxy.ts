@@ -1,18 +1,19 @@
 // Forwards one request to a service instance and streams the answer back (server-sent events included), over node:http
 // with one keep-alive agent per service: no fetch objects or web streams on the way unless a caller asks for a Response.
 import { Agent as HttpAgent, request as httpRequest, ServerResponse, type IncomingMessage } from 'node:http';
-import type { ClientRequest, IncomingHttpHeaders, OutgoingHttpHeaders, RequestOptions } from 'node:http';
+import type { ClientRequest, RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { propagation, context as traceContext, type TextMapSetter } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { honorsIdempotencyKey } from '../../common/http/keyed-routes.ts';
 import { problemResponse } from '../../common/http/problem.ts';
 import { REQUEST_ID_HEADER } from '../../common/http/request-id.ts';
+import { nodeRequestOf } from '../../common/http/request-headers.ts';
 import { FORWARDED_FOR_HEADER, GATEWAY_PROOF_HEADER } from '../../common/http/client-address.ts';
-import { traceHeaders } from '../../common/observability/tracing.ts';
 import type { UpstreamPool } from '../../common/http/upstream-pool.ts';
 
 const HOP_BY_HOP = new Set([
@@ -77,49 +78,109 @@ export interface ProxyOptions {
   asResponse?: boolean;
 }
 
-/** The client's request headers as node:http keeps them, or read from the Request when there is no node request. */
-function clientHeaders(c: Context): IncomingHttpHeaders {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming?.headers) return incoming.headers;
-  const headers: IncomingHttpHeaders = {};
-  c.req.raw.headers.forEach((value, name) => (headers[name] = value));
+/**
+ * Client headers never forwarded: only the gateway may vouch for a client address, so a client's own claims are
+ * dropped; the service continues the gateway's trace (the gateway only links a client's own trace context); and the
+ * ones the gateway sets itself.
+ */
+const DROPPED_REQUEST_HEADERS = new Set([
+  GATEWAY_PROOF_HEADER,
+  FORWARDED_FOR_HEADER,
+  'traceparent',
+  'tracestate',
+  REQUEST_ID_HEADER,
+  'x-forwarded-host',
+  'x-forwarded-proto',
+]);
+
+/**
+ * Headers node:http keeps only the first of when they are repeated (IncomingMessage.headers): forwarded the same way,
+ * so the service reads what the gateway read.
+ */
+const FIRST_ONLY = new Set([
+  'age',
+  'authorization',
+  'content-length',
+  'content-type',
+  'etag',
+  'expires',
+  'from',
+  'if-modified-since',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'proxy-authorization',
+  'referer',
+  'retry-after',
+  'server',
+  'user-agent',
+]);
+
+/** Whether a client header line goes on to the service (`seen` keeps the first-only names met so far). */
+function forwardsHeader(name: string, replaced: string[], seen: Set<string>): boolean {
+  if (HOP_BY_HOP.has(name) || DROPPED_REQUEST_HEADERS.has(name) || replaced.includes(name)) return false;
+  if (!FIRST_ONLY.has(name)) return true;
+  if (seen.has(name)) return false;
+  seen.add(name);
+  return true;
+}
+
+/** Puts trace headers straight into a header list. */
+const headerListSetter: TextMapSetter<string[]> = { set: (list, key, value) => void list.push(key, value) };
+
+/** Where the upstream's Host goes in the list the attempts share: each attempt writes its instance's. */
+const HOST_VALUE_INDEX = 1;
+
+/**
+ * The upstream request's headers as a [name, value, …] list, which node:http writes as it is (a header object is
+ * validated and copied name by name). Client header lines go on as they came, minus the hop-by-hop ones and those the
+ * gateway sets: the request id, the forwarded host and scheme, `extra` (lower-case names) and the trace context.
+ */
+function upstreamRequestHeaders(c: Context, extra: Record<string, string> = {}): string[] {
+  const headers: string[] = ['host', ''];
+  const replaced = Object.keys(extra).map((name) => name.toLowerCase());
+  const seen = new Set<string>();
+  let clientHost: string | undefined;
+  const raw = nodeRequestOf(c)?.rawHeaders;
+  if (raw) {
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!.toLowerCase();
+      if (name === 'host') clientHost ??= raw[i + 1];
+      else if (forwardsHeader(name, replaced, seen)) headers.push(raw[i]!, raw[i + 1]!);
+    }
+  } else {
+    clientHost = c.req.raw.headers.get('host') ?? undefined;
+    c.req.raw.headers.forEach((value, name) => {
+      if (forwardsHeader(name, replaced, seen)) headers.push(name, value);
+    });
+  }
+  const url = c.req.url;
+  headers.push(REQUEST_ID_HEADER, c.get('requestId' as never) as string);
+  headers.push('x-forwarded-host', clientHost ?? new URL(url).host);
+  headers.push('x-forwarded-proto', url.slice(0, url.indexOf(':')));
+  for (const [name, value] of Object.entries(extra)) headers.push(name.toLowerCase(), value);
+  propagation.inject(traceContext.active(), headers, headerListSetter);
   return headers;
 }
 
 /**
- * Client headers never forwarded: only the gateway may vouch for a client address, so a client's own claims are
- * dropped; and the service continues the gateway's trace (the gateway only links a client's own trace context).
+ * The instance's answer headers as [name, value, name, value, …] for writeHead, without hop-by-hop ones, and whether
+ * the answer says its length (read off the same lines: asking res.headers would build node's header object).
  */
-const DROPPED_REQUEST_HEADERS = new Set([GATEWAY_PROOF_HEADER, FORWARDED_FOR_HEADER, 'traceparent', 'tracestate']);
-
-function upstreamRequestHeaders(c: Context, extra: Record<string, string> = {}): OutgoingHttpHeaders {
-  const client = clientHeaders(c);
-  const headers: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(client)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || DROPPED_REQUEST_HEADERS.has(name)) continue;
-    headers[name] = value;
-  }
-  headers[REQUEST_ID_HEADER] = c.get('requestId' as never) as string;
-  const url = c.req.url;
-  headers['x-forwarded-host'] = client.host ?? new URL(url).host;
-  headers['x-forwarded-proto'] = url.slice(0, url.indexOf(':'));
-  for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
-  Object.assign(headers, traceHeaders());
-  return headers;
-}
-
-/** The instance's answer headers as [name, value, name, value, …] for writeHead, without hop-by-hop ones. */
-function clientAnswerHeaders(res: IncomingMessage, requestId: string): string[] {
+function clientAnswerHeaders(res: IncomingMessage, requestId: string): { headers: string[]; sized: boolean } {
   const raw = res.rawHeaders;
   const headers: string[] = [];
+  let sized = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
+    if (name === 'content-length') sized = true;
     if (HOP_BY_HOP.has(name) || name === REQUEST_ID_HEADER) continue;
     headers.push(raw[i]!, raw[i + 1]!);
   }
   // The middleware sets it on the Response, which is not what the client gets here.
   headers.push(REQUEST_ID_HEADER, requestId);
-  return headers;
+  return { headers, sized };
 }
 
 /** Statuses whose Response has no body (a Response refuses one). */
@@ -170,16 +231,32 @@ function platformResponse(): typeof Response {
 }
 
 /**
+ * What stands for an answer already written, one per status: it only carries the status for the middleware (access
+ * log, metrics, tracing) and the mark @hono/node-server looks for, and nothing changes it, so one serves every answer.
+ */
+const sentMarkers = new Map<number, Response>();
+
+function answerSent(status: number): Response {
+  let marker = sentMarkers.get(status);
+  if (!marker) {
+    marker = new (platformResponse())(null, { status, headers: RESPONSE_ALREADY_SENT.headers });
+    sentMarkers.set(status, marker);
+  }
+  return marker;
+}
+
+/**
  * Writes the answer straight to the client's node response and returns a Response that only tells @hono/node-server
- * it is sent, with the answer's status for the middleware (access log, metrics, tracing) to see. Either side closing
- * early closes the other: a client that leaves an event stream ends the request to the instance.
+ * it is sent, with the answer's status for the middleware to see. Either side closing early closes the other: a
+ * client that leaves an event stream ends the request to the instance.
  */
 function answerToClient(c: Context, outgoing: ServerResponse, res: IncomingMessage): Response {
   const status = res.statusCode ?? 502;
-  outgoing.writeHead(status, res.statusMessage, clientAnswerHeaders(res, c.get('requestId' as never) as string));
+  const answer = clientAnswerHeaders(res, c.get('requestId' as never) as string);
+  outgoing.writeHead(status, res.statusMessage, answer.headers);
   // A body of unknown length (an event stream) may start with a pause: its head goes out at once. A sized one leaves
   // in the same packet as its head.
-  if (res.headers['content-length'] === undefined) outgoing.flushHeaders();
+  if (!answer.sized) outgoing.flushHeaders();
   // Piped by hand: stream.pipeline would make (and abort) an AbortController per answer, a cost on every request.
   res.pipe(outgoing);
   res.on('error', () => outgoing.destroy());
@@ -189,7 +266,7 @@ function answerToClient(c: Context, outgoing: ServerResponse, res: IncomingMessa
   outgoing.once('close', () => {
     if (!res.complete) res.destroy();
   });
-  return new (platformResponse())(null, { status, headers: RESPONSE_ALREADY_SENT.headers });
+  return answerSent(status);
 }
 
 /** The client's node response, when the gateway runs on node:http and nothing was written to it yet. */
@@ -260,7 +337,7 @@ interface AttemptRequest {
   service: string;
   url: URL;
   method: string;
-  headers: OutgoingHttpHeaders;
+  headers: string[];
   body: RequestBody;
   timeoutMs: number;
   /** Calls its argument if the client goes away; returns what stops watching. */
@@ -341,10 +418,12 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
 
   for (let base = pool.next(tried); base !== undefined; base = pool.next(tried)) {
     tried.add(base);
+    const url = new URL(base + target);
+    headers[HOST_VALUE_INDEX] = url.host;
     const outcome = await attempt({
       transport: options.transport,
       service: pool.service,
-      url: new URL(base + target),
+      url,
       method: c.req.method,
       headers,
       body,

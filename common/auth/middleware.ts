@@ -1,6 +1,7 @@
 // Hono middleware over the verification module: who is calling, and may they.
 import type { Context, MiddlewareHandler } from 'hono';
 import { HttpProblem } from '../http/problem.ts';
+import { requestHeader } from '../http/request-headers.ts';
 import { sessionEnded, unauthorized, type Principal, type Role, type TokenVerifier } from './verify.ts';
 
 export type AuthVariables = { principal?: Principal; accessToken?: string; scannerAllowed?: boolean };
@@ -38,7 +39,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 export function authenticate(verifier: TokenVerifier): MiddlewareHandler<{ Variables: AuthVariables }> {
   const known = identify(verifier);
   return async (c, next) => {
-    if (c.req.header('authorization') === undefined) {
+    if (requestHeader(c, 'authorization') === undefined) {
       throw unauthorized('AUTHENTICATION_REQUIRED', 'This route needs an access token (Authorization: Bearer …).');
     }
     await known(c, next);
@@ -64,7 +65,7 @@ export function requireRole(role: Role): MiddlewareHandler<{ Variables: AuthVari
  */
 export function identify(verifier: TokenVerifier): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
+    const token = bearerToken(requestHeader(c, 'authorization'));
     if (token !== undefined) {
       const principal = await verifier.verify(token);
       refuseRestrictedScanner(c, principal);

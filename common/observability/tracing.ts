@@ -9,10 +9,12 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Attributes,
   type Context as TraceContext,
   type Link,
   type Span,
+  type SpanContext,
   type TextMapGetter,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -20,9 +22,11 @@ import { W3CTraceContextPropagator, type InstrumentationScope } from '@opentelem
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { MiddlewareHandler } from 'hono';
+import { randomFillSync } from 'node:crypto';
+import type { Context as HonoContext, MiddlewareHandler } from 'hono';
 import type { Config } from '../config.ts';
 import { matchedRoute, PROBE_PATHS } from '../http/matched-route.ts';
+import { requestHeader } from '../http/request-headers.ts';
 
 export { SpanKind };
 
@@ -57,7 +61,8 @@ export function installTracing(service: string, config: Pick<Config, 'tracing'>,
   const provider = new TracerProvider({ resource, spanProcessors: sinks });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
+  // The API keeps the first provider a process registers; a later install leaves its spans where they went.
+  if (trace.setGlobalTracerProvider(provider)) spansKept = sinks.length > 0;
   return {
     resource,
     workflowSpans: {
@@ -72,6 +77,13 @@ export function installTracing(service: string, config: Pick<Config, 'tracing'>,
     flush: () => provider.forceFlush(),
   };
 }
+
+/**
+ * Whether this process's spans go anywhere. Without a sink a request's server span is only its ids (for log lines,
+ * 5xx answers and the traceparent sent on), so it is made without the SDK's recording work; true until tracing is
+ * installed, so a process without it keeps the API's own no-op spans.
+ */
+let spansKept = true;
 
 /** Workflow spans arrive in OpenTelemetry 1.x shape; today's exporters read `instrumentationScope` and `parentSpanContext`. */
 function fromWorkflow(span: WorkflowSpan): ReadableSpan {
@@ -153,20 +165,62 @@ export function inSpan<T>(
   );
 }
 
+/** Random bytes for span and trace ids, drawn from a buffer refilled now and then rather than per id. */
+const ID_POOL = Buffer.allocUnsafe(4096);
+let idPoolOffset = ID_POOL.length;
+
+function randomHexId(bytes: 8 | 16): string {
+  for (;;) {
+    if (idPoolOffset + bytes > ID_POOL.length) {
+      randomFillSync(ID_POOL);
+      idPoolOffset = 0;
+    }
+    const id = ID_POOL.toString('hex', idPoolOffset, (idPoolOffset += bytes));
+    // All zeroes is the invalid id (W3C trace context); vanishingly rare, and drawn again.
+    if (!/^0+$/.test(id)) return id;
+  }
+}
+
+/**
+ * The ids the SDK would give a request's server span, without recording it: a child of the caller's context (its
+ * sampling decision and trace state carried on, as the SDK's parent-based sampler does), or the root of a new trace.
+ */
+function unrecordedSpan(parent: SpanContext | undefined): Span {
+  const continued = parent && isSpanContextValid(parent) ? parent : undefined;
+  return trace.wrapSpanContext({
+    traceId: continued?.traceId ?? randomHexId(16),
+    spanId: randomHexId(8),
+    traceFlags: continued?.traceFlags ?? TraceFlags.SAMPLED,
+    traceState: continued?.traceState,
+    isRemote: false,
+  });
+}
+
+/** Reads the caller's trace headers one by one, without building the request's Headers. */
+const requestGetter: TextMapGetter<HonoContext> = {
+  get: (c, key) => requestHeader(c, key),
+  keys: () => ['traceparent', 'tracestate'],
+};
+
 /**
  * One server span per request. Everything the request does (its log lines, its calls to Temporal, the outbox rows it
  * writes) happens inside that span. Probes and scrapes make no spans. Services continue the caller's `traceparent`;
  * at the `edge` (the gateway) a client's trace context is only linked, so no client can choose our trace ids, join
- * another customer's trace, or switch recording off. `routeOf` names what the route template alone does not.
+ * another customer's trace, or switch recording off. `routeOf` names what the route template alone does not. When no
+ * span leaves the process, the span carries its ids only: nothing would read its name or attributes.
  */
 export function traceRequests(
   service: string,
   options: { edge?: boolean; routeOf?: (route: string, path: string) => string } = {},
 ): MiddlewareHandler {
   const routeOf = options.routeOf ?? ((route) => route);
-  return (c, next) => {
-    if (PROBE_PATHS.has(c.req.path)) return next();
-    const incoming = extractTraceContext(c.req.raw.headers);
+  const unrecorded: MiddlewareHandler = (c, next) => {
+    const parent = options.edge ? undefined : propagation.extract(ROOT_CONTEXT, c, requestGetter);
+    const span = unrecordedSpan(parent && trace.getSpanContext(parent));
+    return context.with(trace.setSpan(parent ?? ROOT_CONTEXT, span), next);
+  };
+  const recorded: MiddlewareHandler = (c, next) => {
+    const incoming = propagation.extract(ROOT_CONTEXT, c, requestGetter);
     const client = options.edge ? trace.getSpanContext(incoming) : undefined;
     return inSpan(
       c.req.method,
@@ -184,5 +238,9 @@ export function traceRequests(
         if (c.res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       },
     );
+  };
+  return (c, next) => {
+    if (PROBE_PATHS.has(c.req.path)) return next();
+    return spansKept ? recorded(c, next) : unrecorded(c, next);
   };
 }
