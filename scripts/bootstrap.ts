@@ -1,9 +1,11 @@
 // `npm run bootstrap`: checks and prepares what the platform needs, one line per missing piece; with
 // TEMPORAL_SERVER=server it builds Temporal server's binaries instead of the Temporal CLI.
-// With --check (as `npm test` runs it) the platform's databases are left alone, since tests make their own.
+// With --check (as `npm test` runs it) the platform's databases are left alone, since tests make their own, and
+// Debian's Chromium is installed for the browser tests when it is missing.
 import { ConfigError, loadConfig, SERVICE_NAMES } from '../common/config.ts';
 import { bootstrap, type BootstrapResult } from '../common/infra/bootstrap.ts';
 import { InfraError } from '../common/infra/system.ts';
+import { ensureChromium } from './web.ts';
 
 const checkOnly = process.argv.includes('--check');
 const problems: string[] = [];
@@ -19,6 +21,7 @@ try {
     createDatabases: !checkOnly,
     progress: (line) => console.log(line),
   });
+  if (checkOnly) console.log(`Chromium: ${await ensureChromium((line) => console.log(line))}`);
 } catch (err) {
   if (!(err instanceof InfraError || err instanceof ConfigError)) throw err;
   problems.push(err.message);

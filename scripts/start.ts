@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_ADMIN_PASSWORD } from '../domain/users/default-admin.ts';
 import { ConfigError, loadConfig, SERVICE_NAMES, type Config, type ServiceName } from '../common/config.ts';
 import { bootstrap } from '../common/infra/bootstrap.ts';
+import { ensureWebBuild } from './web.ts';
 import { portOpen } from '../common/infra/ports.ts';
 import { InfraError } from '../common/infra/system.ts';
 import type { Daemon } from '../common/infra/daemon.ts';
@@ -115,6 +116,7 @@ async function main(config: Config): Promise<void> {
   });
   await startTemporal(config, infra.temporalServer === 'dev' ? infra.temporalCli : infra.temporalServerBinaries, dataDir);
   await startMailCatcher(config, dataDir);
+  ensureWebBuild(say);
   const gatewayUrl = await startPlatform(config);
   printReady(config, gatewayUrl);
 }
@@ -207,6 +209,7 @@ async function startPlatform(config: Config): Promise<string> {
 
 function printReady(config: Config, gatewayUrl: string): void {
   const rows: [string, string][] = [
+    ['Box office (web app)', `${gatewayUrl}/`],
     ['API gateway', `${gatewayUrl}/api/v1`],
     ['API docs (all services)', `${gatewayUrl}/docs`],
     ['Platform health', `${gatewayUrl}/health`],

@@ -87,6 +87,8 @@ export interface Service<Name extends ServiceName = ServiceName> {
   /** The purposes of the queues it consumes from. */
   purposes: string[];
   open(base: PlatformDeps, onClose: (closer: Closer) => void): Promise<OpenedService>;
+  /** Registers its routes on stand-in dependencies, to read its API document without connecting anything. */
+  documentRoutes(app: ServiceApp, standIn: unknown): void;
 }
 
 export interface OpenedService {
@@ -111,6 +113,7 @@ export function defineService<Name extends ServiceName, Own extends OwnDeps>(man
     taskQueue: manifest.worker.taskQueue,
     workflows: manifest.worker.workflows,
     purposes: subscriptions.map(([purpose]) => purpose),
+    documentRoutes: (app, standIn) => manifest.routes(app, standIn as ConnectedDeps & Own),
     async open(base, onClose) {
       const mine = { ...base, ...(await manifest.open(base, onClose)) };
       return {

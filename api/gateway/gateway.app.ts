@@ -20,6 +20,7 @@ import { gatewayDocument } from './service-docs.ts';
 import type { OpenApiDocument } from '../../common/http/openapi-document.ts';
 import { API_PREFIX, resourceOf, serviceFor } from './routes.ts';
 import { UpstreamPool } from '../../common/http/upstream-pool.ts';
+import { mountWebApp } from './web-app.ts';
 
 export interface GatewayDeps {
   config: Config;
@@ -34,6 +35,8 @@ export interface GatewayDeps {
   revoked?: RevokedSessions;
   /** Defaults to the users service's published keys. */
   verifier?: TokenVerifier;
+  /** The built box office (defaults to data/web, where `npm run web:build` writes it). */
+  webDir?: string;
 }
 
 export interface Gateway {
@@ -78,6 +81,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   mountOperations(app, parts, metrics);
   mountServiceDocs(app, parts);
   mountApi(app, parts, { verifier, gatewaySecret: deps.gatewaySecret });
+  // Last: the box office answers the paths nothing above took.
+  mountWebApp(app, deps.webDir);
   return { app, pools, revoked, checkInstances: () => checkInstances(parts) };
 }
 
