@@ -97,6 +97,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
 
   GATEWAY_PORT: port(8080),
+  /** The built web box office the gateway serves at / (npm run web:build writes data/web). */
+  WEB_DIR: z.string().min(1).optional(),
   UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
   UPSTREAM_HEALTH_INTERVAL_MS: positiveInt(2_000),
 
@@ -208,7 +210,7 @@ export interface Config {
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
   dataDir: string;
   host: string;
-  gateway: { port: number; upstreamTimeoutMs: number; healthIntervalMs: number };
+  gateway: { port: number; upstreamTimeoutMs: number; healthIntervalMs: number; webDir: string | undefined };
   services: Record<ServiceName, ServiceEndpoints>;
   databasePoolMax: number;
   rabbitmq: { url: string; exchange: string };
@@ -271,7 +273,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     dataDir: e.DATA_DIR,
     host: e.HOST,
-    gateway: { port: e.GATEWAY_PORT, upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS, healthIntervalMs: e.UPSTREAM_HEALTH_INTERVAL_MS },
+    gateway: {
+      port: e.GATEWAY_PORT,
+      upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      healthIntervalMs: e.UPSTREAM_HEALTH_INTERVAL_MS,
+      webDir: e.WEB_DIR,
+    },
     services,
     databasePoolMax: e.DATABASE_POOL_MAX,
     rabbitmq: { url: e.RABBITMQ_URL, exchange: e.RABBITMQ_EXCHANGE },

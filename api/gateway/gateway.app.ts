@@ -82,7 +82,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   mountServiceDocs(app, parts);
   mountApi(app, parts, { verifier, gatewaySecret: deps.gatewaySecret });
   // Last: the box office answers the paths nothing above took.
-  mountWebApp(app, deps.webDir);
+  mountWebApp(app, deps.webDir ?? config.gateway.webDir);
   return { app, pools, revoked, checkInstances: () => checkInstances(parts) };
 }
 
