@@ -84,6 +84,10 @@ export interface ProxyOptions {
  * ones the gateway sets itself.
  */
 const DROPPED_REQUEST_HEADERS = new Set([
+  // The body's framing is the gateway's own: it sends the body it read (bytes with their length, or a stream
+  // chunked). A client's Content-Length on a request whose body is not sent on (a GET) would leave the service
+  // waiting for bytes that the next request on the kept-alive socket would then supply: request smuggling.
+  'content-length',
   GATEWAY_PROOF_HEADER,
   FORWARDED_FOR_HEADER,
   'traceparent',
@@ -143,6 +147,11 @@ function upstreamRequestHeaders(c: Context, extra: Record<string, string> = {}):
   const seen = new Set<string>();
   let clientHost: string | undefined;
   const raw = nodeRequestOf(c)?.rawHeaders;
+  // Headers the client's Connection header names are hop-by-hop too (RFC 9110 §7.6.1): they end here.
+  const connection = raw
+    ? raw.filter((_, i) => i % 2 === 1 && raw[i - 1]!.toLowerCase() === 'connection')
+    : [c.req.header('connection') ?? ''];
+  for (const value of connection) for (const name of value.split(',')) if (name.trim()) replaced.push(name.trim().toLowerCase());
   if (raw) {
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!.toLowerCase();
@@ -320,6 +329,13 @@ async function requestBody(c: Context): Promise<RequestBody> {
   return { kind: 'stream', stream: c.req.raw.body };
 }
 
+/** The Content-Length of what is sent upstream: the bytes read, none for a stream (sent chunked) or a GET/HEAD. */
+function bodyLength(method: string, body: RequestBody): string | undefined {
+  if (body.kind === 'bytes') return String(body.bytes.length);
+  if (body.kind === 'none' && method !== 'GET' && method !== 'HEAD') return '0';
+  return undefined;
+}
+
 /**
  * How one try went. A failure is `never` sent when its socket never connected (refused, unreachable, no such host, a
  * connect timeout): the instance cannot have seen the request, so it may go to the next one whatever its method. On a
@@ -413,6 +429,8 @@ export async function proxyRequest(c: Context, options: ProxyOptions): Promise<R
   const replayable = body.kind !== 'stream';
   const tried = new Set<string>();
   const headers = upstreamRequestHeaders(c, options.headers);
+  const framing = bodyLength(c.req.method, body);
+  if (framing !== undefined) headers.push('content-length', framing);
   // Set once an instance may have received the request: from then on, running out of instances is not "unreachable".
   let maybeReceived = false;
 
