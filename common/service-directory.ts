@@ -5,7 +5,7 @@
 export const SERVICE_DIRECTORY = {
   users: { port: 8000, resources: ['auth', 'users'], nested: [] },
   events: { port: 8001, resources: ['events', 'venues'], nested: [] },
-  bookings: { port: 8002, resources: ['bookings', 'tickets'], nested: ['events/checkins'] },
+  bookings: { port: 8002, resources: ['bookings', 'tickets'], nested: ['events/checkins', 'events/sales'] },
   payments: { port: 8003, resources: ['payments'], nested: [] },
 } as const satisfies Record<string, { port: number; resources: readonly string[]; nested: readonly `${string}/${string}`[] }>;
 

@@ -11,6 +11,8 @@ import { bookingsAccess, type BookingsRouteDeps } from './bookings.deps.ts';
 import { holdHandler } from './holds.handlers.ts';
 import { registerHoldRoutes } from './holds.routes.ts';
 import { registerCheckinRoutes } from './checkins.routes.ts';
+import { salesHandlers } from './sales.handlers.ts';
+import { registerSalesRoutes } from './sales.routes.ts';
 import { ticketHandlers } from './tickets.handlers.ts';
 import { registerTransferRoutes } from './transfers.routes.ts';
 import { registerTicketRoutes } from './tickets.routes.ts';
@@ -27,4 +29,5 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
   registerTransferRoutes(app, deps);
   registerTicketRoutes(app, access, ticketHandlers(deps));
   registerCheckinRoutes(app, deps);
+  registerSalesRoutes(app, access, salesHandlers(deps));
 }
