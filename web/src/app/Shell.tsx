@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { useAuth } from './auth.tsx';
 import { Link, navigate } from './router.tsx';
+import { NotificationsLink } from '../components/account/NotificationsLink.tsx';
 
 function Navigation() {
   const { account, signOut } = useAuth();
@@ -20,6 +21,7 @@ function Navigation() {
             <Link href="/account/bookings">My bookings</Link>
           </li>
         )}
+        {account && <NotificationsLink />}
         {account?.role === 'admin' && (
           <>
             <li>
@@ -42,6 +44,7 @@ function Navigation() {
             <span>
               Signed in as <strong>{account.name}</strong>
             </span>
+            <Link href="/account/profile">Profile</Link>
             <button type="button" onClick={() => void out()}>
               Sign out
             </button>

@@ -1,31 +1,15 @@
-// This area's pages; each placeholder says what will be there until its page is built.
+// The customer's own pages: bookings, one booking, one ticket, notifications, profile and sessions.
 import type { Route } from '../../app/router.tsx';
-import { placeholderPage as soon } from '../../components/common/Placeholder.tsx';
+import { BookingPage } from './BookingPage.tsx';
+import { BookingsPage } from './BookingsPage.tsx';
+import { NotificationsPage } from './NotificationsPage.tsx';
+import { ProfilePage } from './ProfilePage.tsx';
+import { TicketPage } from './TicketPage.tsx';
 
 export const accountRoutes: Route[] = [
-  {
-    path: '/account/bookings',
-    page: soon('My bookings', 'Your bookings and their status.'),
-    title: 'My bookings',
-    roles: ['user', 'admin'],
-  },
-  {
-    path: '/account/bookings/:id',
-    page: soon('Booking', 'A booking, its history and its tickets.'),
-    title: 'Booking',
-    roles: ['user', 'admin'],
-  },
-  { path: '/account/tickets/:id', page: soon('Ticket', 'Your ticket with its live code.'), title: 'Ticket', roles: ['user', 'admin'] },
-  {
-    path: '/account/notifications',
-    page: soon('Notifications', 'Your notifications.'),
-    title: 'Notifications',
-    roles: ['user', 'admin', 'scanner'],
-  },
-  {
-    path: '/account/profile',
-    page: soon('Profile and sessions', 'Your profile, preferences and sessions.'),
-    title: 'Profile and sessions',
-    roles: ['user', 'admin', 'scanner'],
-  },
+  { path: '/account/bookings', page: BookingsPage, title: 'My bookings', roles: ['user', 'admin'] },
+  { path: '/account/bookings/:id', page: BookingPage, title: 'Booking', roles: ['user', 'admin'] },
+  { path: '/account/tickets/:id', page: TicketPage, title: 'Ticket', roles: ['user', 'admin'] },
+  { path: '/account/notifications', page: NotificationsPage, title: 'Notifications', roles: ['user', 'admin', 'scanner'] },
+  { path: '/account/profile', page: ProfilePage, title: 'Profile and sessions', roles: ['user', 'admin', 'scanner'] },
 ];

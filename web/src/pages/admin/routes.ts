@@ -1,18 +1,19 @@
 // This area's pages; each placeholder says what will be there until its page is built.
 import type { Route } from '../../app/router.tsx';
-import { placeholderPage as soon } from '../../components/common/Placeholder.tsx';
+import { EventEditPage } from './events/EventEditPage.tsx';
+import { EventNewPage } from './events/EventNewPage.tsx';
+import { EventsPage } from './events/EventsPage.tsx';
+import { SalesPage } from './sales/SalesPage.tsx';
+import { VenueEditPage } from './venues/VenueEditPage.tsx';
+import { VenueNewPage } from './venues/VenueNewPage.tsx';
+import { VenuesPage } from './venues/VenuesPage.tsx';
 
 export const adminRoutes: Route[] = [
-  { path: '/admin/venues', page: soon('Venues', 'The venues and their seat layouts.'), title: 'Venues', roles: ['admin'] },
-  { path: '/admin/venues/new', page: soon('New venue', 'Draw a new venue.'), title: 'New venue', roles: ['admin'] },
-  { path: '/admin/venues/:id', page: soon('Venue', 'Edit a venue.'), title: 'Venue', roles: ['admin'] },
-  { path: '/admin/events', page: soon('Manage events', 'Every event, draft or published.'), title: 'Manage events', roles: ['admin'] },
-  { path: '/admin/events/new', page: soon('New event', 'Create an event.'), title: 'New event', roles: ['admin'] },
-  {
-    path: '/admin/events/:id',
-    page: soon('Edit event', 'Edit, price, publish or cancel an event.'),
-    title: 'Edit event',
-    roles: ['admin'],
-  },
-  { path: '/admin/events/:id/sales', page: soon('Sales', 'Sales of an event.'), title: 'Sales', roles: ['admin'] },
+  { path: '/admin/venues', page: VenuesPage, title: 'Venues', roles: ['admin'] },
+  { path: '/admin/venues/new', page: VenueNewPage, title: 'New venue', roles: ['admin'] },
+  { path: '/admin/venues/:id', page: VenueEditPage, title: 'Venue', roles: ['admin'] },
+  { path: '/admin/events', page: EventsPage, title: 'Manage events', roles: ['admin'] },
+  { path: '/admin/events/new', page: EventNewPage, title: 'New event', roles: ['admin'] },
+  { path: '/admin/events/:id', page: EventEditPage, title: 'Edit event', roles: ['admin'] },
+  { path: '/admin/events/:id/sales', page: SalesPage, title: 'Sales', roles: ['admin'] },
 ];

@@ -1,12 +1,5 @@
-// This area's pages; each placeholder says what will be there until its page is built.
+// The checkout: a held booking's countdown and payment, then its confirmation.
 import type { Route } from '../../app/router.tsx';
-import { placeholderPage as soon } from '../../components/common/Placeholder.tsx';
+import { CheckoutPage } from './CheckoutPage.tsx';
 
-export const checkoutRoutes: Route[] = [
-  {
-    path: '/checkout/:bookingId',
-    page: soon('Checkout', 'Your hold, its countdown and payment.'),
-    title: 'Checkout',
-    roles: ['user', 'admin'],
-  },
-];
+export const checkoutRoutes: Route[] = [{ path: '/checkout/:bookingId', page: CheckoutPage, title: 'Checkout', roles: ['user', 'admin'] }];

@@ -1,8 +1,9 @@
-// This area's pages; each placeholder says what will be there until its page is built.
+// This area's pages: the door's start, and the door of one event.
 import type { Route } from '../../app/router.tsx';
-import { placeholderPage as soon } from '../../components/common/Placeholder.tsx';
+import { DoorHomePage } from './DoorHomePage.tsx';
+import { DoorPage } from './DoorPage.tsx';
 
 export const doorRoutes: Route[] = [
-  { path: '/door', page: soon('Door', 'The events you scan for.'), title: 'Door', roles: ['scanner', 'admin'] },
-  { path: '/door/:eventId', page: soon('Door', 'Scan tickets at the door.'), title: 'Door', roles: ['scanner', 'admin'] },
+  { path: '/door', page: DoorHomePage, title: 'Door', roles: ['scanner', 'admin'] },
+  { path: '/door/:eventId', page: DoorPage, title: 'Door', roles: ['scanner', 'admin'] },
 ];

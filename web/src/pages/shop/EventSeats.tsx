@@ -1,6 +1,112 @@
-// Where the event page's seat map and hold go.
+// The event page's seat map and hold: the live map, the customer's selection with its total, "best available", and
+// the hold that opens the checkout. Seats someone else takes meanwhile leave the selection on their own.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { idempotencyKey } from '../../api/client.ts';
 import type { components } from '../../api/events.gen.ts';
+import { describeProblem, type Problem } from '../../api/problems.ts';
+import { useAuth } from '../../app/auth.tsx';
+import { Link, navigate } from '../../app/router.tsx';
+import { Loading } from '../../components/common/Loading.tsx';
+import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';
+import { BestAvailable } from '../../components/seatmap/BestAvailable.tsx';
+import { holdSeats, type HoldRequest } from '../../components/seatmap/hold-seats.ts';
+import { statusAt, type SeatLayout } from '../../components/seatmap/seat-layout.ts';
+import { SeatLegend } from '../../components/seatmap/SeatLegend.tsx';
+import { SeatMap } from '../../components/seatmap/SeatMap.tsx';
+import { SelectionSummary } from '../../components/seatmap/SelectionSummary.tsx';
+import { useLiveSeats } from '../../components/seatmap/use-live-seats.ts';
 
-export function EventSeats({ event }: { event: components['schemas']['Event'] }) {
-  return <p>The seat map for {event.title} opens here soon.</p>;
+type EventView = components['schemas']['Event'];
+
+/** The selection without the seats that are no longer free. */
+function stillFree(layout: SeatLayout | undefined, selected: ReadonlySet<string>): ReadonlySet<string> {
+  if (!layout) return selected;
+  const kept = [...selected].filter((id) => statusAt(layout, id) === 'available');
+  return kept.length === selected.size ? selected : new Set(kept);
+}
+
+function HoldProblem({ problem }: { problem: Problem | undefined }) {
+  if (!problem) return null;
+  const wait = problem.retryAfterSeconds ? ` Try again in ${problem.retryAfterSeconds} seconds.` : '';
+  return (
+    <p className="problem" role="alert">
+      {describeProblem(problem)}
+      {wait}
+    </p>
+  );
+}
+
+export function EventSeats({ event }: { event: EventView }) {
+  const { account } = useAuth();
+  const { layout, problem, live, apply } = useLiveSeats(event.id);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [busy, setBusy] = useState(false);
+  const [holdProblem, setHoldProblem] = useState<Problem>();
+  // One key per selection: a repeated click on the same seats joins the first hold instead of making another.
+  const key = useRef(idempotencyKey());
+
+  useEffect(() => setSelected((s) => stillFree(layout, s)), [layout]);
+
+  const toggle = useCallback(
+    (seatId: string) => {
+      if (!layout || statusAt(layout, seatId) !== 'available') return;
+      key.current = idempotencyKey();
+      setHoldProblem(undefined);
+      setSelected((s) => {
+        const next = new Set(s);
+        if (!next.delete(seatId)) next.add(seatId);
+        return next;
+      });
+    },
+    [layout],
+  );
+
+  const hold = async (request: HoldRequest) => {
+    setBusy(true);
+    setHoldProblem(undefined);
+    const outcome = await holdSeats(event.id, request, key.current);
+    setBusy(false);
+    if ('booking' in outcome) return navigate(`/checkout/${outcome.booking.id}`);
+    key.current = idempotencyKey();
+    setHoldProblem(outcome.problem);
+    if (outcome.takenSeatIds.length > 0) apply(outcome.takenSeatIds.map((seatId) => ({ seatId, status: 'held' })));
+  };
+
+  if (problem) return <ProblemMessage problem={problem} />;
+  if (!layout) return <Loading what="the seat map" />;
+  const canHold = Boolean(account);
+  return (
+    <section className="event-seats" aria-labelledby="seats-heading">
+      <h2 id="seats-heading">Choose your seats</h2>
+      <p className="hint" role="status">
+        {live ? 'Seats update live as others book.' : 'Connecting to live seat updates…'} Use the arrow keys to move between seats and Space
+        to select.
+      </p>
+      <SeatLegend />
+      <SeatMap layout={layout} selected={selected} onToggle={toggle} />
+      {!canHold && (
+        <p>
+          <Link href={`/signin?next=${encodeURIComponent(`/events/${event.id}`)}`}>Sign in</Link> to hold seats.
+        </p>
+      )}
+      <HoldProblem problem={holdProblem} />
+      <SelectionSummary
+        layout={layout}
+        selected={selected}
+        busy={busy}
+        canHold={canHold}
+        onHold={() => void hold({ seats: [...selected] })}
+        onClear={() => setSelected(new Set())}
+      />
+      <BestAvailable
+        layout={layout}
+        busy={busy}
+        canHold={canHold}
+        onHold={(section, quantity) => {
+          key.current = idempotencyKey();
+          void hold({ section, quantity });
+        }}
+      />
+    </section>
+  );
 }

@@ -1,0 +1,64 @@
+// The name on a ticket, which its holder may change until the event starts.
+import { useState, type FormEvent } from 'react';
+import { api } from '../../api/client.ts';
+import { must, problemOf, type Problem } from '../../api/problems.ts';
+import { Field } from '../common/Field.tsx';
+import { ProblemMessage } from '../common/ProblemMessage.tsx';
+import type { Ticket } from './types.ts';
+
+function started(ticket: Ticket): boolean {
+  return ticket.event.startsAt !== null && new Date(ticket.event.startsAt).getTime() <= Date.now();
+}
+
+export function HolderNameForm({ ticket, onRenamed }: { ticket: Ticket; onRenamed: (ticket: Ticket) => void }) {
+  const [name, setName] = useState(ticket.holderName);
+  const [problem, setProblem] = useState<Problem>();
+  const [saved, setSaved] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  if (ticket.status !== 'valid' || !ticket.printCode || started(ticket)) {
+    return (
+      <p>
+        Name on the ticket: <strong>{ticket.holderName}</strong>
+      </p>
+    );
+  }
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    setSaved('');
+    try {
+      const renamed = await must(api.bookings.PATCH('/tickets/{id}', { params: { path: { id: ticket.id } }, body: { holderName: name } }));
+      onRenamed(renamed);
+      setSaved(`The ticket is now in the name of ${renamed.holderName}.`);
+    } catch (err) {
+      setProblem(problemOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={save} className="inline-form" aria-label="Change the name on the ticket">
+      <Field
+        label="Name on the ticket"
+        field="holderName"
+        problem={problem}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        required
+        maxLength={200}
+        hint="You can change it until the event starts."
+      />
+      <button type="submit" disabled={busy}>
+        {busy ? 'Saving…' : 'Save name'}
+      </button>
+      <ProblemMessage problem={problem} />
+      <p aria-live="polite" className="notice">
+        {saved}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,99 @@
+// The live door count: GET /events/{id}/checkins/summary/stream read with fetch (EventSource cannot send the
+// scanner's token), each `summary` message replacing the last; reconnected after a drop, a fresh summary first.
+import { useEffect, useState } from 'react';
+import { API_BASE } from '../../api/client.ts';
+import type { components } from '../../api/bookings.gen.ts';
+import { problemOf, type Problem } from '../../api/problems.ts';
+import { session } from '../../api/session.ts';
+
+export type CheckinSummary = components['schemas']['CheckinSummary'];
+
+const RETRY_MS = 2_000;
+
+export interface CheckinCount {
+  summary: CheckinSummary | undefined;
+  /** False while the stream is (re)connecting: the count may be behind. */
+  live: boolean;
+  problem: Problem | undefined;
+}
+
+export function useCheckinCount(eventId: string): CheckinCount {
+  const [summary, setSummary] = useState<CheckinSummary>();
+  const [live, setLive] = useState(false);
+  const [problem, setProblem] = useState<Problem>();
+
+  useEffect(() => {
+    const stop = new AbortController();
+    const onSummary = (s: CheckinSummary) => {
+      setSummary(s);
+      setLive(true);
+      setProblem(undefined);
+    };
+    void (async () => {
+      while (!stop.signal.aborted) {
+        const refused = await follow(eventId, stop.signal, onSummary);
+        setLive(false);
+        if (refused) setProblem(refused);
+        // A refusal (no grant, signed out) will not mend itself by asking again at once.
+        if (refused && refused.status >= 400 && refused.status < 500 && refused.status !== 401) return;
+        await pause(RETRY_MS, stop.signal);
+      }
+    })();
+    return () => stop.abort();
+  }, [eventId]);
+
+  return { summary, live, problem };
+}
+
+/** Reads the stream until it ends; answers the problem when it was refused. */
+async function follow(eventId: string, signal: AbortSignal, onSummary: (s: CheckinSummary) => void): Promise<Problem | undefined> {
+  try {
+    let res = await open(eventId, signal);
+    if (res.status === 401 && (await session.refresh())) res = await open(eventId, signal);
+    if (!res.ok || !res.body) return problemOf(await res.json().catch(() => undefined), res);
+    await readEvents(res.body, (event, data) => {
+      if (event === 'summary') onSummary(JSON.parse(data) as CheckinSummary);
+    });
+    return undefined;
+  } catch {
+    return signal.aborted ? undefined : problemOf(undefined);
+  }
+}
+
+function open(eventId: string, signal: AbortSignal): Promise<Response> {
+  return fetch(`${API_BASE}/events/${encodeURIComponent(eventId)}/checkins/summary/stream`, {
+    headers: { authorization: `Bearer ${session.accessToken() ?? ''}`, accept: 'text/event-stream' },
+    signal,
+  });
+}
+
+/** Server-sent events: blocks split by a blank line, `event:` and `data:` fields, comment lines skipped. */
+async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: string, data: string) => void): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (data.length > 0) onEvent(event, data.join('\n'));
+    }
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}

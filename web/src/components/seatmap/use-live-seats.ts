@@ -1,0 +1,67 @@
+// An event's seat map, kept live: the compact seat map once, then the availability stream (server-sent events through
+// the gateway), whose snapshot and change messages are applied to the rows they touch.
+import { useCallback, useEffect, useState } from 'react';
+import { API_BASE, api } from '../../api/client.ts';
+import type { components } from '../../api/events.gen.ts';
+import { must, problemOf, type Problem } from '../../api/problems.ts';
+import { layoutOf, withStatuses, type SeatLayout, type SeatStatus } from './seat-layout.ts';
+import { seatmapStats } from './seatmap-stats.ts';
+
+type Availability = components['schemas']['Availability'];
+type SeatStatuses = { seatId: string; status: SeatStatus }[];
+/** The stream's messages, as its route describes them (the OpenAPI document types the stream as text). */
+type Snapshot = Availability & { seats: SeatStatuses };
+type Change = { eventId: string; seats: SeatStatuses; availability: Availability };
+
+export interface LiveSeats {
+  layout: SeatLayout | undefined;
+  problem: Problem | undefined;
+  /** False while the stream is (re)connecting: the map may be behind. */
+  live: boolean;
+  /** Applies statuses learnt another way (a refused hold names the seats taken). */
+  apply: (changes: SeatStatuses) => void;
+}
+
+export function useLiveSeats(eventId: string): LiveSeats {
+  const [layout, setLayout] = useState<SeatLayout>();
+  const [problem, setProblem] = useState<Problem>();
+  const [live, setLive] = useState(false);
+  const apply = useCallback((changes: SeatStatuses) => setLayout((l) => l && withStatuses(l, changes)), []);
+
+  useEffect(() => {
+    let open = true;
+    let stream: EventSource | undefined;
+    must(api.events.GET('/events/{id}/seats/compact', { params: { path: { id: eventId } } })).then(
+      (compact) => {
+        if (!open) return;
+        setLayout(layoutOf(compact));
+        stream = follow(eventId, apply, setLive);
+      },
+      (err: unknown) => open && setProblem(problemOf(err)),
+    );
+    return () => {
+      open = false;
+      stream?.close();
+    };
+  }, [eventId, apply]);
+
+  return { layout, problem, live, apply };
+}
+
+function follow(eventId: string, apply: (changes: SeatStatuses) => void, setLive: (live: boolean) => void): EventSource {
+  // EventSource reconnects by itself; every reconnection begins with a fresh snapshot, so nothing is missed.
+  const stream = new EventSource(`${API_BASE}/events/${encodeURIComponent(eventId)}/availability/stream`);
+  const applied = (seats: SeatStatuses) => {
+    apply(seats);
+    const stats = seatmapStats();
+    stats.changesApplied += 1;
+    stats.lastChangeAt = performance.now();
+  };
+  stream.addEventListener('snapshot', (e: MessageEvent<string>) => {
+    setLive(true);
+    applied((JSON.parse(e.data) as Snapshot).seats);
+  });
+  stream.addEventListener('change', (e: MessageEvent<string>) => applied((JSON.parse(e.data) as Change).seats));
+  stream.addEventListener('error', () => setLive(false));
+  return stream;
+}

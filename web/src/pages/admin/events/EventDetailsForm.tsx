@@ -1,0 +1,38 @@
+// Changing a draft's or a published event's details (`PATCH /events/{id}`).
+import { useState, type FormEvent } from 'react';
+import { api } from '../../../api/client.ts';
+import type { components } from '../../../api/events.gen.ts';
+import { must, problemOf, type Problem } from '../../../api/problems.ts';
+import { ProblemMessage } from '../../../components/common/ProblemMessage.tsx';
+import { draftOfEvent, eventBody, type EventDraft } from './event-draft.ts';
+import { EventDetailsFields } from './EventDetailsFields.tsx';
+
+type Event = components['schemas']['Event'];
+
+export function EventDetailsForm({ event, onSaved }: { event: Event; onSaved: (event: Event) => void }) {
+  const [draft, setDraft] = useState<EventDraft>(() => draftOfEvent(event));
+  const [problem, setProblem] = useState<Problem>();
+  const [saved, setSaved] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    try {
+      const body = eventBody(draft, event.timeZone);
+      onSaved(await must(api.events.PATCH('/events/{id}', { params: { path: { id: event.id } }, body })));
+      setProblem(undefined);
+      setSaved(true);
+    } catch (err) {
+      setProblem(problemOf(err));
+    }
+  };
+
+  return (
+    <form className="event-form" onSubmit={(e) => void submit(e)} noValidate aria-label="Event details">
+      <EventDetailsFields draft={draft} onChange={setDraft} timeZone={event.timeZone} problem={problem} />
+      <ProblemMessage problem={problem} />
+      <p role="status">{saved ? 'The event’s details are saved.' : ''}</p>
+      <button type="submit">Save details</button>
+    </form>
+  );
+}

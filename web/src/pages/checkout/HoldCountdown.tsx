@@ -1,0 +1,41 @@
+// The time left to pay: shown by the second, told to screen readers once a minute (politely) and at the end (at once).
+import { useEffect, useState } from 'react';
+
+function secondsLeft(expiresAt: string): number {
+  return Math.max(0, Math.ceil((new Date(expiresAt).getTime() - Date.now()) / 1000));
+}
+
+function clock(seconds: number): string {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+function minutesWords(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  return minutes <= 1 ? 'Less than a minute left to pay.' : `${minutes} minutes left to pay.`;
+}
+
+export function HoldCountdown({ expiresAt, onExpired }: { expiresAt: string; onExpired: () => void }) {
+  const [left, setLeft] = useState(() => secondsLeft(expiresAt));
+  useEffect(() => {
+    const timer = setInterval(() => setLeft(secondsLeft(expiresAt)), 1000);
+    return () => clearInterval(timer);
+  }, [expiresAt]);
+  useEffect(() => {
+    if (left === 0) onExpired();
+  }, [left, onExpired]);
+
+  return (
+    <div className="hold-countdown">
+      <p>
+        Seats held for you: <strong aria-hidden="true">{clock(left)}</strong> left to pay.
+      </p>
+      {/* Only the minute is announced: a screen reader told every second could hear nothing else. */}
+      <p className="visually-hidden" aria-live="polite">
+        {left > 0 ? minutesWords(left) : ''}
+      </p>
+      <p className="visually-hidden" aria-live="assertive">
+        {left === 0 ? 'Your hold has run out.' : ''}
+      </p>
+    </div>
+  );
+}
