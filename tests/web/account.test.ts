@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkScan } from '../../domain/bookings/ticket-codes.ts';
 import { verifyingKeys } from '../../domain/bookings/ticket-keys.ts';
 import { eventOnSale, eventsCtx, type TestEvent } from '../support/events.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { TestPlatform } from '../support/platform.ts';
 import { newCustomer, signIn, type Tokens } from '../support/users.ts';
 import { until } from '../support/wait.ts';
-import { axeCheck, ensureWebBuild, launchBrowser, newContext, screenshot, signInInBrowser } from './support.ts';
+import { axeCheck, newContext, screenshot, signInInBrowser, webTestPlatform, type WebTestPlatform } from './support.ts';
 
 // jsqr is CommonJS typed as an ES module: its function is the `default` export of the module object.
 const jsQR = jsqr.default;
@@ -23,6 +23,7 @@ interface Customer extends Tokens {
 }
 
 describe('my bookings and tickets in a browser', () => {
+  let web: WebTestPlatform | undefined;
   let platform: TestPlatform;
   let browser: Browser;
   let context: BrowserContext;
@@ -58,9 +59,8 @@ describe('my bookings and tickets in a browser', () => {
     (await platform.api('GET', '/users/me/notifications', { token: otherSession.accessToken })).body.unreadCount as number;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    platform = await startTestPlatform();
-    browser = await launchBrowser();
+    web = await webTestPlatform();
+    ({ platform, browser } = web);
     event = await eventOnSale(eventsCtx(platform.orms.events));
     title = ((await platform.api('GET', `/events/${event.eventId}`)).body as { title: string }).title;
     customer = await newCustomer(platform.api, 'account');
@@ -79,8 +79,7 @@ describe('my bookings and tickets in a browser', () => {
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await platform?.stop();
+    await web?.stop();
   });
 
   it('lists the bookings with their status in words, and shows the confirmed one with its history and tickets', async () => {

@@ -4,9 +4,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventOnSale, eventsCtx, type TestEvent } from '../support/events.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { TestPlatform } from '../support/platform.ts';
 import { PASSWORD, uniqueEmail } from '../support/users.ts';
-import { axeCheck, ensureWebBuild, launchBrowser, newContext, registerInBrowser, screenshot } from './support.ts';
+import { axeCheck, newContext, registerInBrowser, screenshot, webTestPlatform, type WebTestPlatform } from './support.ts';
 
 const seat = (page: Page, row: string, number: number) =>
   page
@@ -29,6 +29,7 @@ async function holdSelection(page: Page): Promise<number> {
 }
 
 describe('the seat map and checkout in a browser', () => {
+  let web: WebTestPlatform | undefined;
   let platform: TestPlatform;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -39,15 +40,13 @@ describe('the seat map and checkout in a browser', () => {
   };
 
   beforeAll(async () => {
-    ensureWebBuild();
-    platform = await startTestPlatform();
-    browser = await launchBrowser();
+    web = await webTestPlatform();
+    ({ platform, browser } = web);
   }, 120_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close();
-    await browser?.close();
-    await platform?.stop();
+    await web?.stop();
   });
 
   it('holds two seats picked on the map, shows them taken live elsewhere, survives a decline and confirms', async () => {
@@ -113,21 +112,20 @@ describe('the seat map and checkout in a browser', () => {
 });
 
 describe('a hold left unpaid in a browser', () => {
+  let web: WebTestPlatform | undefined;
   let platform: TestPlatform;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    ensureWebBuild();
     // A short hold for this platform only: the flow above keeps the default, so a slow machine never expires it.
-    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '8' });
-    browser = await launchBrowser();
+    web = await webTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '8' });
+    ({ platform, browser } = web);
   }, 120_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close();
-    await browser?.close();
-    await platform?.stop();
+    await web?.stop();
   });
 
   it('expires the hold, says so, and frees the seats on both screens', async () => {

@@ -4,21 +4,21 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventOnSale, eventsCtx, type TestEvent } from '../support/events.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { TestPlatform } from '../support/platform.ts';
 import { ADMIN, PASSWORD, newCustomer, signIn, uniqueEmail } from '../support/users.ts';
 import { until } from '../support/wait.ts';
-import { axeCheck, ensureWebBuild, launchBrowser, newContext, screenshot, signInInBrowser } from './support.ts';
+import { axeCheck, newContext, screenshot, signInInBrowser, webTestPlatform, type WebTestPlatform } from './support.ts';
 
 describe('the door in a browser', () => {
+  let web: WebTestPlatform | undefined;
   let platform: TestPlatform;
   let browser: Browser;
   let context: BrowserContext | undefined;
   let event: TestEvent;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '120' });
-    browser = await launchBrowser();
+    web = await webTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '120' });
+    ({ platform, browser } = web);
     event = await eventOnSale(eventsCtx(platform.orms.events), [{ name: 'Hall', rows: [{ label: 'C', seats: 4 }] }], [2_500]);
     const known = async () =>
       (await platform.orms.bookings.em.fork().execute('select 1 from event_catalog where event_id = ?', [event.eventId])).length > 0;
@@ -27,8 +27,7 @@ describe('the door in a browser', () => {
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await platform?.stop();
+    await web?.stop();
   });
 
   /** A confirmed booking of one seat, and its ticket's printed code as the PDF carries it. */

@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { TestPlatform } from '../support/platform.ts';
 import { ADMIN } from '../support/users.ts';
-import { axeCheck, ensureWebBuild, launchBrowser, newContext, screenshot, signInInBrowser } from './support.ts';
+import { axeCheck, newContext, screenshot, signInInBrowser, webTestPlatform, type WebTestPlatform } from './support.ts';
 
 const section = (page: Page, n: number) => page.getByRole('group', { name: `Section ${n}`, exact: true });
 const row = (page: Page, s: number, r: number) => section(page, s).getByRole('group', { name: `Row ${r}`, exact: true });
@@ -27,6 +27,7 @@ async function drawVenue(page: Page, name: string): Promise<void> {
 }
 
 describe('the organizers’ box office in a browser', () => {
+  let web: WebTestPlatform | undefined;
   let platform: TestPlatform;
   let browser: Browser;
   let admin: BrowserContext;
@@ -36,9 +37,8 @@ describe('the organizers’ box office in a browser', () => {
   const title = `Organizer night ${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    platform = await startTestPlatform();
-    browser = await launchBrowser();
+    web = await webTestPlatform();
+    ({ platform, browser } = web);
     admin = await newContext(browser, platform.gatewayUrl);
     visitor = await newContext(browser, platform.gatewayUrl);
   }, 120_000);
@@ -46,8 +46,7 @@ describe('the organizers’ box office in a browser', () => {
   afterAll(async () => {
     await admin?.close();
     await visitor?.close();
-    await browser?.close();
-    await platform?.stop();
+    await web?.stop();
   });
 
   it('draws a venue with a live preview, shows the API’s error on its field, and publishes a priced event the shop shows', async () => {

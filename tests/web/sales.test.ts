@@ -3,21 +3,21 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventOnSale, eventsCtx, type TestEvent } from '../support/events.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { TestPlatform } from '../support/platform.ts';
 import { ADMIN, newCustomer } from '../support/users.ts';
 import { until } from '../support/wait.ts';
-import { axeCheck, ensureWebBuild, launchBrowser, newContext, screenshot, signInInBrowser } from './support.ts';
+import { axeCheck, newContext, screenshot, signInInBrowser, webTestPlatform, type WebTestPlatform } from './support.ts';
 
 describe('an event’s sales in a browser', () => {
+  let web: WebTestPlatform | undefined;
   let platform: TestPlatform;
   let browser: Browser;
   let context: BrowserContext | undefined;
   let event: TestEvent;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    platform = await startTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '120' });
-    browser = await launchBrowser();
+    web = await webTestPlatform({ BOOKING_HOLD_TTL_SECONDS: '120' });
+    ({ platform, browser } = web);
     event = await eventOnSale(
       eventsCtx(platform.orms.events),
       [
@@ -33,8 +33,7 @@ describe('an event’s sales in a browser', () => {
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await platform?.stop();
+    await web?.stop();
   });
 
   /** A new customer books these seats and pays for them. */

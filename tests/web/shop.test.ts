@@ -4,25 +4,24 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventOnSale, eventsCtx } from '../support/events.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { TestPlatform } from '../support/platform.ts';
 import { PASSWORD, uniqueEmail } from '../support/users.ts';
-import { axeCheck, ensureWebBuild, launchBrowser, newContext, registerInBrowser, screenshot, signInInBrowser } from './support.ts';
+import { axeCheck, newContext, registerInBrowser, screenshot, signInInBrowser, webTestPlatform, type WebTestPlatform } from './support.ts';
 
 describe('the shop in a browser', () => {
+  let web: WebTestPlatform | undefined;
   let platform: TestPlatform;
   let browser: Browser;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    platform = await startTestPlatform();
-    browser = await launchBrowser();
+    web = await webTestPlatform();
+    ({ platform, browser } = web);
   }, 120_000);
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await platform?.stop();
+    await web?.stop();
   });
 
   it('shows an event on sale with its venue, local time and prices, and finds it by search', async () => {

@@ -7,6 +7,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { CHROMIUM, ensureWebBuild as ensureBuilt } from '../../scripts/web.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'data', 'web-screenshots');
@@ -19,6 +20,31 @@ export function ensureWebBuild(): void {
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run node scripts/bootstrap.ts (it installs Debian's chromium)`);
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+export interface WebTestPlatform {
+  platform: TestPlatform;
+  browser: Browser;
+  /** Closes the browser, then the platform; the test closes its own contexts first. */
+  stop: () => Promise<void>;
+}
+
+/** The built app served by a whole platform (started with `env`), and a browser to drive it. */
+export async function webTestPlatform(env: Record<string, string> = {}): Promise<WebTestPlatform> {
+  ensureWebBuild();
+  const platform = await startTestPlatform(env);
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (err) {
+    await platform.stop();
+    throw err;
+  }
+  const stop = async () => {
+    await browser.close();
+    await platform.stop();
+  };
+  return { platform, browser, stop };
 }
 
 /** A fresh browser profile on the platform's gateway: its own storage, so two contexts are two customers. */

@@ -1,6 +1,8 @@
 // The API as the box office calls it: one typed client per service (types generated from the served OpenAPI
-// documents), all through the gateway's /api/v1, each request carrying the signed-in customer's access token. An
-// expired token is refreshed once (the refresh token rotates: each refresh answers a new one) and the request repeated.
+// documents), all through the gateway's /api/v1, each request carrying the signed-in customer's access token. A token
+// about to expire is refreshed before the request goes; one the API still refuses as expired or invalid is refreshed
+// once (the refresh token rotates: each refresh answers a new one) and the request repeated from a copy kept before
+// it was sent, so a request with a body (a payment, a scan) is repeated whole.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths as BookingsPaths } from './bookings.gen.ts';
 import type { paths as EventsPaths } from './events.gen.ts';
@@ -10,20 +12,41 @@ import { session } from './session.ts';
 
 export const API_BASE = '/api/v1';
 
-/** Adds the access token; on a 401 for an expired or invalid token, refreshes the session once and repeats. */
+/** The problem codes of a token that a refresh can cure. */
+const REFRESHABLE = new Set(['TOKEN_EXPIRED', 'TOKEN_INVALID']);
+
+/** Unsent copies of requests that carry a token, by request id, for the one repeat after a refresh. */
+const copies = new Map<string, Request>();
+
+async function refusedForToken(response: Response): Promise<boolean> {
+  if (response.status !== 401) return false;
+  const problem = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as { code?: string } | undefined;
+  return REFRESHABLE.has(problem?.code ?? '');
+}
+
 const withToken: Middleware = {
-  onRequest({ request }) {
+  async onRequest({ request, id }) {
+    // Sign-in, registration, refresh and logout carry their own credentials.
+    if (new URL(request.url).pathname.startsWith(`${API_BASE}/auth/`) || request.headers.has('authorization')) return request;
+    if (session.expiresSoon()) await session.refresh();
     const token = session.accessToken();
-    if (token && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${token}`);
+    if (!token) return request;
+    request.headers.set('authorization', `Bearer ${token}`);
+    copies.set(id, request.clone());
     return request;
   },
-  async onResponse({ request, response }) {
-    if (response.status !== 401 || !session.accessToken() || request.headers.has('x-eventix-retried')) return response;
-    if (!(await session.refresh())) return response;
-    const retry = new Request(request, { headers: new Headers(request.headers) });
-    retry.headers.set('authorization', `Bearer ${session.accessToken()}`);
-    retry.headers.set('x-eventix-retried', '1');
-    return fetch(retry);
+  async onResponse({ response, id }) {
+    const copy = copies.get(id);
+    copies.delete(id);
+    if (!copy || !(await refusedForToken(response)) || !(await session.refresh())) return response;
+    copy.headers.set('authorization', `Bearer ${session.accessToken()}`);
+    return fetch(copy);
+  },
+  onError({ id }) {
+    copies.delete(id);
   },
 };
 
@@ -45,11 +68,19 @@ export function idempotencyKey(): string {
   return crypto.randomUUID();
 }
 
+/** A GET with the token, refreshed first when it is about to expire (for files and streams the typed client cannot read). */
+export async function authorizedFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  if (session.expiresSoon()) await session.refresh();
+  const get = () =>
+    fetch(`${API_BASE}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${session.accessToken() ?? ''}` } });
+  const res = await get();
+  if ((await refusedForToken(res)) && (await session.refresh())) return get();
+  return res;
+}
+
 /** A GET of a binary resource (the tickets PDF) with the token, as a blob URL the browser can open. */
 export async function blobUrl(path: string): Promise<string> {
-  const get = () => fetch(`${API_BASE}${path}`, { headers: { authorization: `Bearer ${session.accessToken() ?? ''}` } });
-  let res = await get();
-  if (res.status === 401 && (await session.refresh())) res = await get();
+  const res = await authorizedFetch(path);
   if (!res.ok) throw new Error(`The file could not be loaded (${res.status}).`);
   return URL.createObjectURL(await res.blob());
 }

@@ -82,6 +82,14 @@ const WORDS: Record<string, string> = {
   TICKET_EXPIRED: 'This ticket is no longer valid: the event is over.',
   TICKET_NOT_INSIDE: 'This ticket is not inside, so it cannot be let out.',
   REENTRY_NOT_ALLOWED: 'This ticket went out, and this event does not allow coming back in.',
+  BOOKING_NOT_HELD: 'This booking is no longer waiting for payment. Its page shows what became of it.',
+  SEATS_NO_LONGER_HELD: 'Your hold ran out before the payment finished, so nothing was charged. Pick your seats again.',
+  IDEMPOTENCY_KEY_REUSED: 'This request clashed with an earlier one. Reload the page and try again.',
+  IDEMPOTENCY_KEY_IN_USE: 'Your previous attempt is still being processed. Wait a moment, then check before trying again.',
+  ACCOUNT_DEACTIVATED: 'This account has been deactivated. Contact the organizer if you think this is a mistake.',
+  INCORRECT_CVC: 'The card’s security code is wrong. Try again or use another card.',
+  FRAUD_SUSPECTED: 'The card was declined. Use another card.',
+  INVALID_PAYMENT_METHOD: 'This card cannot be used. Try another card.',
   NETWORK_ERROR: 'Eventix could not be reached. Check your connection and try again.',
 };
 
@@ -122,4 +130,13 @@ export async function must<T>(call: Promise<{ data?: T; error?: unknown; respons
 
 export function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && 'code' in value && 'status' in value;
+}
+
+/**
+ * Whether the request may have been carried out all the same: no answer, or a 5xx (the gateway's timeouts, an outcome
+ * still pending). A retry of the same action must then send the same Idempotency-Key, so it joins the first instead of
+ * acting twice; only a definite refusal (4xx) makes the next try a new action.
+ */
+export function mayHaveHappened(problem: Problem): boolean {
+  return problem.status === 0 || problem.status >= 500;
 }

@@ -1,9 +1,10 @@
 // The name on a ticket, which its holder may change until the event starts.
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client.ts';
-import { must, problemOf, type Problem } from '../../api/problems.ts';
+import { must } from '../../api/problems.ts';
 import { Field } from '../common/Field.tsx';
 import { ProblemMessage } from '../common/ProblemMessage.tsx';
+import { useAction } from '../common/use-action.ts';
 import type { Ticket } from './types.ts';
 
 function started(ticket: Ticket): boolean {
@@ -12,9 +13,8 @@ function started(ticket: Ticket): boolean {
 
 export function HolderNameForm({ ticket, onRenamed }: { ticket: Ticket; onRenamed: (ticket: Ticket) => void }) {
   const [name, setName] = useState(ticket.holderName);
-  const [problem, setProblem] = useState<Problem>();
+  const { run, busy, problem } = useAction();
   const [saved, setSaved] = useState('');
-  const [busy, setBusy] = useState(false);
 
   if (ticket.status !== 'valid' || !ticket.printCode || started(ticket)) {
     return (
@@ -24,20 +24,14 @@ export function HolderNameForm({ ticket, onRenamed }: { ticket: Ticket; onRename
     );
   }
 
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
     setSaved('');
-    try {
+    return run(async () => {
       const renamed = await must(api.bookings.PATCH('/tickets/{id}', { params: { path: { id: ticket.id } }, body: { holderName: name } }));
       onRenamed(renamed);
       setSaved(`The ticket is now in the name of ${renamed.holderName}.`);
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

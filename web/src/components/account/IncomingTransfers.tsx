@@ -5,7 +5,7 @@ import { api } from '../../api/client.ts';
 import { must, problemOf, type Problem } from '../../api/problems.ts';
 import { ProblemMessage } from '../common/ProblemMessage.tsx';
 import type { Transfer } from './types.ts';
-import { useLoaded } from './useLoaded.ts';
+import { useLoaded } from '../common/use-loaded.ts';
 
 const loadIncoming = async () =>
   (await must(api.bookings.GET('/tickets/transfers', { params: { query: { direction: 'incoming', status: 'pending' } } }))).items;

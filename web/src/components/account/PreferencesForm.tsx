@@ -1,8 +1,9 @@
 // My language and which emails I get: replaced as a whole (PUT /users/me/preferences).
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client.ts';
-import { must, problemOf, type Problem } from '../../api/problems.ts';
+import { must } from '../../api/problems.ts';
 import { ProblemMessage } from '../common/ProblemMessage.tsx';
+import { useAction } from '../common/use-action.ts';
 import type { Preferences } from './types.ts';
 
 const LANGUAGES: Record<Preferences['language'], string> = {
@@ -28,23 +29,20 @@ const EMAILS: Record<keyof Preferences['emailNotifications'], string> = {
 
 export function PreferencesForm({ initial }: { initial: Preferences }) {
   const [prefs, setPrefs] = useState(initial);
-  const [problem, setProblem] = useState<Problem>();
+  const { run, problem } = useAction();
   const [saved, setSaved] = useState('');
   const languageId = useId();
 
   const toggle = (kind: keyof Preferences['emailNotifications'], on: boolean) =>
     setPrefs((p) => ({ ...p, emailNotifications: { ...p.emailNotifications, [kind]: on } }));
 
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setProblem(undefined);
     setSaved('');
-    try {
+    return run(async () => {
       setPrefs(await must(api.users.PUT('/users/me/preferences', { body: prefs })));
       setSaved('Your preferences are saved.');
-    } catch (err) {
-      setProblem(problemOf(err));
-    }
+    });
   };
 
   return (

@@ -1,29 +1,27 @@
 // My name and phone (the email and role are shown, not changed here).
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client.ts';
-import { must, problemOf, type Problem } from '../../api/problems.ts';
+import { must } from '../../api/problems.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { Field } from '../common/Field.tsx';
 import { ProblemMessage } from '../common/ProblemMessage.tsx';
+import { useAction } from '../common/use-action.ts';
 
 export function ProfileForm() {
   const { account, reload } = useAuth();
   const [name, setName] = useState(account?.name ?? '');
   const [phone, setPhone] = useState(account?.phone ?? '');
-  const [problem, setProblem] = useState<Problem>();
+  const { run, problem } = useAction();
   const [saved, setSaved] = useState('');
 
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setProblem(undefined);
     setSaved('');
-    try {
+    return run(async () => {
       await must(api.users.PATCH('/users/me', { body: { name, phone: phone.trim() === '' ? null : phone } }));
       await reload();
       setSaved('Your profile is saved.');
-    } catch (err) {
-      setProblem(problemOf(err));
-    }
+    });
   };
 
   return (

@@ -5,7 +5,7 @@ import { api } from '../../api/client.ts';
 import { must, problemOf, type Problem } from '../../api/problems.ts';
 import { ProblemMessage } from '../common/ProblemMessage.tsx';
 import type { Session } from './types.ts';
-import { useLoaded } from './useLoaded.ts';
+import { useLoaded } from '../common/use-loaded.ts';
 
 const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 

@@ -5,8 +5,9 @@ import { api, idempotencyKey } from '../../api/client.ts';
 import { must, problemOf, type Problem } from '../../api/problems.ts';
 import { Field } from '../common/Field.tsx';
 import { ProblemMessage } from '../common/ProblemMessage.tsx';
+import { useAction } from '../common/use-action.ts';
 import type { Ticket, Transfer } from './types.ts';
-import { useLoaded } from './useLoaded.ts';
+import { useLoaded } from '../common/use-loaded.ts';
 
 const TRANSFER_WORDS: Record<Transfer['status'], string> = {
   pending: 'waiting for them to accept',
@@ -17,14 +18,11 @@ const TRANSFER_WORDS: Record<Transfer['status'], string> = {
 
 function OfferForm({ ticketId, onOffered }: { ticketId: string; onOffered: () => Promise<void> }) {
   const [email, setEmail] = useState('');
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, problem } = useAction();
 
-  const offer = async (e: FormEvent) => {
+  const offer = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    return run(async () => {
       await must(
         api.bookings.POST('/tickets/{id}/transfers', {
           params: { path: { id: ticketId }, header: { 'idempotency-key': idempotencyKey() } },
@@ -33,11 +31,7 @@ function OfferForm({ ticketId, onOffered }: { ticketId: string; onOffered: () =>
       );
       setEmail('');
       await onOffered();
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -6,7 +6,13 @@ import { useEffect, useRef, useState } from 'react';
 /** How often a frame is decoded: fast enough to feel instant, slow enough for a phone's battery. */
 const FRAME_MS = 150;
 /** A code seen again within this is the same one still in view. */
-const SAME_CODE_MS = 3_000;
+const SAME_CODE_MS = 10_000;
+
+/**
+ * The ticket a code stands for: its print code (a JWS, three dot-separated parts). The app's live code adds a window
+ * and a one-time value that change every 15 s, so a phone held up across a change is still the same ticket.
+ */
+const ticketOf = (code: string) => code.split('.').slice(0, 3).join('.');
 
 export function CameraReader({ onCode }: { onCode: (code: string) => void }) {
   const [on, setOn] = useState(false);
@@ -44,8 +50,9 @@ function CameraView({ onCode, onProblem }: { onCode: (code: string) => void; onP
       if (!v || v.readyState < v.HAVE_ENOUGH_DATA) return;
       const code = readFrame(v, canvas);
       const now = Date.now();
-      if (code && (code !== last.code || now - last.at > SAME_CODE_MS)) handlers.current.onCode(code);
-      if (code) Object.assign(last, { code, at: now });
+      const ticket = code ? ticketOf(code) : '';
+      if (code && (ticket !== last.code || now - last.at > SAME_CODE_MS)) handlers.current.onCode(code);
+      if (code) Object.assign(last, { code: ticket, at: now });
     };
     navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false }).then(
       async (s) => {

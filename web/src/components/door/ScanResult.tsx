@@ -1,6 +1,7 @@
 // The outcome of the last scan in large type, coloured and worded so it reads at a glance from arm's length:
-// ADMITTED (the seat and holder), ALREADY USED (when and at which gate) or REFUSED (why). Announced at once.
-import { describeProblem } from '../../api/problems.ts';
+// ADMITTED (the seat and holder), ALREADY USED (when and at which gate), REFUSED (why) or NOT CHECKED (no answer).
+// Announced at once.
+import { describeProblem, mayHaveHappened } from '../../api/problems.ts';
 import type { ScanOutcome } from './use-checkin.ts';
 
 export function ScanResult({ outcome }: { outcome: ScanOutcome | undefined }) {
@@ -33,6 +34,15 @@ function OutcomeText({ outcome }: { outcome: ScanOutcome }) {
         </>
       );
     case 'refused':
+      // No answer, or a failure on our side, says nothing about the ticket: it was not checked, so scan it again.
+      if (mayHaveHappened(outcome.problem)) {
+        return (
+          <>
+            <p className="scan-headline">NOT CHECKED</p>
+            <p className="scan-detail">{describeProblem(outcome.problem)} Scan the ticket again.</p>
+          </>
+        );
+      }
       return (
         <>
           <p className="scan-headline">REFUSED</p>

@@ -1,10 +1,9 @@
 // The live door count: GET /events/{id}/checkins/summary/stream read with fetch (EventSource cannot send the
 // scanner's token), each `summary` message replacing the last; reconnected after a drop, a fresh summary first.
 import { useEffect, useState } from 'react';
-import { API_BASE } from '../../api/client.ts';
+import { authorizedFetch } from '../../api/client.ts';
 import type { components } from '../../api/bookings.gen.ts';
 import { problemOf, type Problem } from '../../api/problems.ts';
-import { session } from '../../api/session.ts';
 
 export type CheckinSummary = components['schemas']['CheckinSummary'];
 
@@ -48,8 +47,7 @@ export function useCheckinCount(eventId: string): CheckinCount {
 /** Reads the stream until it ends; answers the problem when it was refused. */
 async function follow(eventId: string, signal: AbortSignal, onSummary: (s: CheckinSummary) => void): Promise<Problem | undefined> {
   try {
-    let res = await open(eventId, signal);
-    if (res.status === 401 && (await session.refresh())) res = await open(eventId, signal);
+    const res = await open(eventId, signal);
     if (!res.ok || !res.body) return problemOf(await res.json().catch(() => undefined), res);
     await readEvents(res.body, (event, data) => {
       if (event === 'summary') onSummary(JSON.parse(data) as CheckinSummary);
@@ -61,8 +59,9 @@ async function follow(eventId: string, signal: AbortSignal, onSummary: (s: Check
 }
 
 function open(eventId: string, signal: AbortSignal): Promise<Response> {
-  return fetch(`${API_BASE}/events/${encodeURIComponent(eventId)}/checkins/summary/stream`, {
-    headers: { authorization: `Bearer ${session.accessToken() ?? ''}`, accept: 'text/event-stream' },
+  // Each (re)connection sends a current token: a stream reopened after 15 minutes is not refused for an old one.
+  return authorizedFetch(`/events/${encodeURIComponent(eventId)}/checkins/summary/stream`, {
+    headers: { accept: 'text/event-stream' },
     signal,
   });
 }

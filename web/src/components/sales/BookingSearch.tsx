@@ -1,5 +1,6 @@
 // The event's bookings (GET /bookings?eventId=…, admins see everyone's), narrowed by status on the server and by a
 // typed text (booking reference, seat, customer id) over the pages loaded, each with its saga in the Temporal Web UI.
+import { statusWords } from '../account/booking-words.ts';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/client.ts';
 import { must, problemOf, type Problem } from '../../api/problems.ts';
@@ -64,7 +65,7 @@ export function BookingSearch({ eventId, sales }: { eventId: string; sales: Even
             <option value="">Any</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s.toLowerCase()}
+                {statusWords(s)}
               </option>
             ))}
           </select>
@@ -120,7 +121,7 @@ function BookingTable({ bookings, sales }: { bookings: BookingView[]; sales: Eve
             <th scope="row">
               <code>{b.id.slice(0, 8)}</code>
             </th>
-            <td>{b.status.toLowerCase()}</td>
+            <td>{statusWords(b.status)}</td>
             <td>{b.seats.map((s) => s.label).join(', ')}</td>
             <td>{b.amountMinor !== null && b.currency ? money(b.amountMinor, b.currency) : '—'}</td>
             <td>

@@ -30,7 +30,7 @@ export function useLiveSeats(eventId: string): LiveSeats {
 
   useEffect(() => {
     let open = true;
-    let stream: EventSource | undefined;
+    let stream: { close: () => void } | undefined;
     must(api.events.GET('/events/{id}/seats/compact', { params: { path: { id: eventId } } })).then(
       (compact) => {
         if (!open) return;
@@ -48,8 +48,35 @@ export function useLiveSeats(eventId: string): LiveSeats {
   return { layout, problem, live, apply };
 }
 
-function follow(eventId: string, apply: (changes: SeatStatuses) => void, setLive: (live: boolean) => void): EventSource {
-  // EventSource reconnects by itself; every reconnection begins with a fresh snapshot, so nothing is missed.
+/** The live seat stream, opened again (after 1 s, then longer, up to 30 s) whenever the browser gives it up for good. */
+function follow(eventId: string, apply: (changes: SeatStatuses) => void, setLive: (live: boolean) => void): { close: () => void } {
+  let current: EventSource | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let failures = 0;
+  let closed = false;
+  const connect = () => {
+    current = openStream(eventId, apply, (isLive) => {
+      setLive(isLive);
+      if (isLive) failures = 0;
+    });
+    // EventSource retries a dropped connection itself, but not one answered with an error status (a 503, a 429).
+    current.addEventListener('error', () => {
+      if (closed || current?.readyState !== EventSource.CLOSED) return;
+      retry = setTimeout(connect, Math.min(30_000, 1_000 * 2 ** failures++));
+    });
+  };
+  connect();
+  return {
+    close: () => {
+      closed = true;
+      clearTimeout(retry);
+      current?.close();
+    },
+  };
+}
+
+function openStream(eventId: string, apply: (changes: SeatStatuses) => void, setLive: (live: boolean) => void): EventSource {
+  // Every (re)connection begins with a fresh snapshot, so nothing is missed.
   const stream = new EventSource(`${API_BASE}/events/${encodeURIComponent(eventId)}/availability/stream`);
   const applied = (seats: SeatStatuses) => {
     apply(seats);

@@ -10,7 +10,7 @@ import { BookingTickets } from '../../components/account/BookingTickets.tsx';
 import { CancelBooking } from '../../components/account/CancelBooking.tsx';
 import { TicketsPdfButton } from '../../components/account/TicketsPdfButton.tsx';
 import type { Booking, BookingDetail, Ticket } from '../../components/account/types.ts';
-import { useLoaded } from '../../components/account/useLoaded.ts';
+import { useLoaded } from '../../components/common/use-loaded.ts';
 import { eventTime, money } from '../../components/common/format.ts';
 import { Loading } from '../../components/common/Loading.tsx';
 import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';

@@ -6,7 +6,7 @@ import { Link } from '../../app/router.tsx';
 import { BookingTable } from '../../components/account/BookingTable.tsx';
 import { IncomingTransfers } from '../../components/account/IncomingTransfers.tsx';
 import type { Booking } from '../../components/account/types.ts';
-import { useLoaded } from '../../components/account/useLoaded.ts';
+import { useLoaded } from '../../components/common/use-loaded.ts';
 import { Loading } from '../../components/common/Loading.tsx';
 import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';
 

@@ -4,7 +4,7 @@ import { api } from '../../api/client.ts';
 import { must, problemOf, type Problem } from '../../api/problems.ts';
 import type { Notification } from '../../components/account/types.ts';
 import { publishUnread } from '../../components/account/unread-count.ts';
-import { useLoaded } from '../../components/account/useLoaded.ts';
+import { useLoaded } from '../../components/common/use-loaded.ts';
 import { Loading } from '../../components/common/Loading.tsx';
 import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';
 

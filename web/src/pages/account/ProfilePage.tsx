@@ -4,7 +4,7 @@ import { must } from '../../api/problems.ts';
 import { PreferencesForm } from '../../components/account/PreferencesForm.tsx';
 import { ProfileForm } from '../../components/account/ProfileForm.tsx';
 import { SessionList } from '../../components/account/SessionList.tsx';
-import { useLoaded } from '../../components/account/useLoaded.ts';
+import { useLoaded } from '../../components/common/use-loaded.ts';
 import { Loading } from '../../components/common/Loading.tsx';
 import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';
 

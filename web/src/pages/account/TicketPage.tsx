@@ -8,7 +8,7 @@ import { HolderNameForm } from '../../components/account/HolderNameForm.tsx';
 import { LiveTicketCode } from '../../components/account/LiveTicketCode.tsx';
 import { TicketTransfers } from '../../components/account/TicketTransfers.tsx';
 import type { Ticket } from '../../components/account/types.ts';
-import { useLoaded } from '../../components/account/useLoaded.ts';
+import { useLoaded } from '../../components/common/use-loaded.ts';
 import { eventTime } from '../../components/common/format.ts';
 import { Loading } from '../../components/common/Loading.tsx';
 import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';

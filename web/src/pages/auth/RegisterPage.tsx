@@ -1,31 +1,24 @@
 // Create an account: name, email, password (the API's rules are shown as a hint and its refusals on the fields).
 import { useState, type FormEvent } from 'react';
-import { problemOf, type Problem } from '../../api/problems.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { Link, navigate, useQuery } from '../../app/router.tsx';
 import { Field } from '../../components/common/Field.tsx';
 import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';
+import { useAction } from '../../components/common/use-action.ts';
 import { nextPath } from './SignInPage.tsx';
 
 export function RegisterPage() {
   const { register } = useAuth();
   const query = useQuery();
   const [form, setForm] = useState({ name: '', email: '', password: '' });
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, problem } = useAction();
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    return run(async () => {
       await register(form.name, form.email, form.password);
       navigate(nextPath(query));
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

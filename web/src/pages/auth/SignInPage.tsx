@@ -1,15 +1,17 @@
 // Sign in: email and password; on success back to the page that asked (or the shop).
 import { useState, type FormEvent } from 'react';
-import { problemOf, type Problem } from '../../api/problems.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { Link, navigate, useQuery } from '../../app/router.tsx';
 import { Field } from '../../components/common/Field.tsx';
 import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';
+import { useAction } from '../../components/common/use-action.ts';
 
 /** Only a path inside the app: a `next` naming another site is ignored. */
 export function nextPath(query: URLSearchParams): string {
   const next = query.get('next') ?? '/';
-  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  // Read as the browser would (`/\\evil.example` is another site to it): only a path of this origin is followed.
+  const url = new URL(next, location.origin);
+  return next.startsWith('/') && url.origin === location.origin ? url.pathname + url.search : '/';
 }
 
 export function SignInPage() {
@@ -17,21 +19,14 @@ export function SignInPage() {
   const query = useQuery();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, problem } = useAction();
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    return run(async () => {
       await signIn(email, password);
       navigate(nextPath(query));
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

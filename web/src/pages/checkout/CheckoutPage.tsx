@@ -1,5 +1,6 @@
 // The checkout of one booking: its seats and total, the time left on the hold, and the payment; then the success
 // screen, or the expiry once the API confirms the hold ran out.
+import { statusWords } from '../../components/account/booking-words.ts';
 import { useCallback, useEffect, useState } from 'react';
 import { money } from '../../components/common/format.ts';
 import { Loading } from '../../components/common/Loading.tsx';
@@ -64,9 +65,10 @@ function useExpiryCheck(ran: boolean, reload: () => Promise<Booking | undefined>
 function Ended({ booking }: { booking: Booking }) {
   return (
     <section>
-      <h1>This booking is {booking.status.toLowerCase()}</h1>
+      <h1>Booking: {statusWords(booking.status)}</h1>
       <p>It can no longer be paid.</p>
       <p>
+        <Link href={`/account/bookings/${booking.id}`}>See the booking</Link> ·{' '}
         <Link href={`/events/${booking.eventId}`}>Back to the event</Link>
       </p>
     </section>

@@ -1,19 +1,18 @@
 // The card choice and the pay button: the gateways the payments service offers, the test gateway's cards by name. A
 // decline is said in words and the form stays, so another card can be tried before the hold runs out.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, idempotencyKey } from '../../api/client.ts';
-import { must, problemOf, type Problem } from '../../api/problems.ts';
+import { mayHaveHappened, must, problemOf, type Problem } from '../../api/problems.ts';
 import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';
 import { TEST_CARDS } from './test-cards.ts';
 import type { Booking } from './use-booking.ts';
 
 type Gateway = { name: string; description: string };
 
-async function pay(bookingId: string, gateway: string, paymentMethod: string | undefined): Promise<Booking> {
-  // A key per attempt: a double click joins the attempt, another card is a new one.
+async function pay(bookingId: string, gateway: string, paymentMethod: string | undefined, key: string): Promise<Booking> {
   return must(
     api.bookings.POST('/bookings/{id}/pay', {
-      params: { path: { id: bookingId }, header: { 'idempotency-key': idempotencyKey() } },
+      params: { path: { id: bookingId }, header: { 'idempotency-key': key } },
       body: paymentMethod ? { gateway, paymentMethod } : { gateway },
     }),
   );
@@ -46,6 +45,9 @@ export function PaymentForm({ booking, onPaid }: { booking: Booking; onPaid: (bo
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const free = booking.amountMinor === 0;
+  // One key per payment attempt (this card on this gateway): trying again after no answer or a 5xx joins the attempt,
+  // which may have charged; a decline (4xx) or another card makes the next try a new attempt.
+  const attempt = useRef<{ choice: string; key: string }>(undefined);
 
   useEffect(() => {
     if (free) return;
@@ -59,10 +61,15 @@ export function PaymentForm({ booking, onPaid }: { booking: Booking; onPaid: (bo
     e.preventDefault();
     setBusy(true);
     setProblem(undefined);
+    const method = free || gateway !== 'test' ? undefined : card;
+    const choice = `${free ? 'free' : gateway}:${method ?? ''}`;
+    if (attempt.current?.choice !== choice) attempt.current = { choice, key: idempotencyKey() };
     try {
-      onPaid(await pay(booking.id, free ? 'free' : gateway, free || gateway !== 'test' ? undefined : card));
+      onPaid(await pay(booking.id, free ? 'free' : gateway, method, attempt.current.key));
     } catch (err) {
-      setProblem(problemOf(err));
+      const refused = problemOf(err);
+      if (!mayHaveHappened(refused)) attempt.current = undefined;
+      setProblem(refused);
     } finally {
       setBusy(false);
     }

@@ -1,12 +1,12 @@
 // An event's page: what, when (in the venue's time zone) and where, the price per section and what is left. The
 // seat map and the hold go below (web/src/components/seatmap).
-import { useEffect, useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { components } from '../../api/events.gen.ts';
-import { must, problemOf, type Problem } from '../../api/problems.ts';
+import { must } from '../../api/problems.ts';
 import { eventTime, money } from '../../components/common/format.ts';
 import { Loading } from '../../components/common/Loading.tsx';
 import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';
+import { useLoaded } from '../../components/common/use-loaded.ts';
 import { EventSeats } from './EventSeats.tsx';
 
 type EventView = components['schemas']['Event'];
@@ -56,19 +56,7 @@ function PriceList({ availability }: { availability: Availability }) {
 
 export function EventPage({ params }: { params: Record<string, string> }) {
   const id = params.id!;
-  const [details, setDetails] = useState<EventDetails>();
-  const [problem, setProblem] = useState<Problem>();
-
-  useEffect(() => {
-    let live = true;
-    loadEvent(id).then(
-      (d) => live && setDetails(d),
-      (err: unknown) => live && setProblem(problemOf(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id]);
+  const { data: details, problem } = useLoaded(() => loadEvent(id), [id]);
 
   if (problem) return <ProblemMessage problem={problem} />;
   if (!details) return <Loading what="the event" />;

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { idempotencyKey } from '../../api/client.ts';
 import type { components } from '../../api/events.gen.ts';
-import { describeProblem, type Problem } from '../../api/problems.ts';
+import { describeProblem, mayHaveHappened, type Problem } from '../../api/problems.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { Link, navigate } from '../../app/router.tsx';
 import { Loading } from '../../components/common/Loading.tsx';
@@ -44,6 +44,8 @@ export function EventSeats({ event }: { event: EventView }) {
   const [holdProblem, setHoldProblem] = useState<Problem>();
   // One key per selection: a repeated click on the same seats joins the first hold instead of making another.
   const key = useRef(idempotencyKey());
+  /** The best-available request the key was made for: the same request again reuses it. */
+  const lastBest = useRef<string>(undefined);
 
   useEffect(() => setSelected((s) => stillFree(layout, s)), [layout]);
 
@@ -51,6 +53,7 @@ export function EventSeats({ event }: { event: EventView }) {
     (seatId: string) => {
       if (!layout || statusAt(layout, seatId) !== 'available') return;
       key.current = idempotencyKey();
+      lastBest.current = undefined;
       setHoldProblem(undefined);
       setSelected((s) => {
         const next = new Set(s);
@@ -67,7 +70,11 @@ export function EventSeats({ event }: { event: EventView }) {
     const outcome = await holdSeats(event.id, request, key.current);
     setBusy(false);
     if ('booking' in outcome) return navigate(`/checkout/${outcome.booking.id}`);
-    key.current = idempotencyKey();
+    // Taken, but the saga has not answered yet: the booking's own page follows it.
+    const pending = (outcome.problem as { bookingId?: string }).bookingId;
+    if (outcome.problem.code === 'BOOKING_OUTCOME_PENDING' && pending) return navigate(`/checkout/${pending}`);
+    // A hold that may have been made keeps its key, so trying again returns it rather than holding twice.
+    if (!mayHaveHappened(outcome.problem)) key.current = idempotencyKey();
     setHoldProblem(outcome.problem);
     if (outcome.takenSeatIds.length > 0) apply(outcome.takenSeatIds.map((seatId) => ({ seatId, status: 'held' })));
   };
@@ -103,7 +110,8 @@ export function EventSeats({ event }: { event: EventView }) {
         busy={busy}
         canHold={canHold}
         onHold={(section, quantity) => {
-          key.current = idempotencyKey();
+          if (lastBest.current !== `${section}:${quantity}`) key.current = idempotencyKey();
+          lastBest.current = `${section}:${quantity}`;
           void hold({ section, quantity });
         }}
       />

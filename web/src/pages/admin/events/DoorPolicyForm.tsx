@@ -2,10 +2,11 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api } from '../../../api/client.ts';
 import type { components } from '../../../api/bookings.gen.ts';
-import { must, problemOf, type Problem } from '../../../api/problems.ts';
+import { must, problemOf } from '../../../api/problems.ts';
 import { Field } from '../../../components/common/Field.tsx';
 import { Loading } from '../../../components/common/Loading.tsx';
 import { ProblemMessage } from '../../../components/common/ProblemMessage.tsx';
+import { useAction } from '../../../components/common/use-action.ts';
 
 type Policy = components['schemas']['DoorPolicyInput'];
 
@@ -22,7 +23,7 @@ function Checkbox({ label, checked, onChange }: { label: string; checked: boolea
 export function DoorPolicyForm({ eventId }: { eventId: string }) {
   const [policy, setPolicy] = useState<Policy>();
   const [cutoff, setCutoff] = useState('');
-  const [problem, setProblem] = useState<Problem>();
+  const { run, fail, problem } = useAction();
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
@@ -31,23 +32,20 @@ export function DoorPolicyForm({ eventId }: { eventId: string }) {
         setPolicy(found);
         setCutoff(String(found.transferCutoffMinutes));
       },
-      (err: unknown) => setProblem(problemOf(err)),
+      (err: unknown) => fail(problemOf(err)),
     );
-  }, [eventId]);
+  }, [eventId, fail]);
 
   if (!policy) return problem ? <ProblemMessage problem={problem} /> : <Loading what="the door rules" />;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    try {
+    return run(async () => {
       const body = { ...policy, transferCutoffMinutes: /^\s*\d+\s*$/.test(cutoff) ? Number(cutoff) : -1 };
       setPolicy(await must(api.bookings.PUT('/events/{id}/checkins/policy', { params: { path: { id: eventId } }, body })));
-      setProblem(undefined);
       setSaved(true);
-    } catch (err) {
-      setProblem(problemOf(err));
-    }
+    });
   };
 
   return (

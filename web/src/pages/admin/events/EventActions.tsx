@@ -3,8 +3,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, idempotencyKey } from '../../../api/client.ts';
 import type { components } from '../../../api/events.gen.ts';
-import { must, problemOf, type Problem } from '../../../api/problems.ts';
+import { must } from '../../../api/problems.ts';
 import { ProblemMessage } from '../../../components/common/ProblemMessage.tsx';
+import { useAction } from '../../../components/common/use-action.ts';
 
 type Event = components['schemas']['Event'];
 type Step = '/events/{id}/publish' | '/events/{id}/complete';
@@ -13,21 +14,15 @@ function CancelForm({ event, onDone }: { event: Event; onDone: (event: Event) =>
   const id = useId();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, problem } = useAction();
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    return run(async () => {
       const body = reason.trim() ? { reason: reason.trim() } : {};
       const params = { path: { id: event.id }, header: { 'idempotency-key': idempotencyKey() } };
       onDone(await must(api.events.POST('/events/{id}/cancel', { params, body })));
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (!open) {
@@ -60,33 +55,25 @@ function CancelForm({ event, onDone }: { event: Event; onDone: (event: Event) =>
 }
 
 export function EventActions({ event, onChanged }: { event: Event; onChanged: (event: Event) => void }) {
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState<Step>();
+  const { run, busy, problem } = useAction();
 
-  const take = async (step: Step) => {
-    setBusy(step);
-    setProblem(undefined);
-    try {
+  const take = (step: Step) =>
+    run(async () => {
       const params = { path: { id: event.id }, header: { 'idempotency-key': idempotencyKey() } };
       onChanged(await must(api.events.POST(step, { params })));
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(undefined);
-    }
-  };
+    });
 
   if (event.status === 'cancelled' || event.status === 'completed') return null;
   return (
     <div className="event-actions">
       <ProblemMessage problem={problem} />
       {event.status === 'draft' && (
-        <button type="button" disabled={busy !== undefined} onClick={() => void take('/events/{id}/publish')}>
+        <button type="button" disabled={busy} onClick={() => void take('/events/{id}/publish')}>
           {busy ? 'Publishing…' : 'Publish: put it on sale'}
         </button>
       )}
       {event.status === 'published' && (
-        <button type="button" disabled={busy !== undefined} onClick={() => void take('/events/{id}/complete')}>
+        <button type="button" disabled={busy} onClick={() => void take('/events/{id}/complete')}>
           {busy ? 'Marking as held…' : 'Mark as held (completed)'}
         </button>
       )}{' '}

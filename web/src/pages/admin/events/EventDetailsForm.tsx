@@ -2,8 +2,9 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../../api/client.ts';
 import type { components } from '../../../api/events.gen.ts';
-import { must, problemOf, type Problem } from '../../../api/problems.ts';
+import { must } from '../../../api/problems.ts';
 import { ProblemMessage } from '../../../components/common/ProblemMessage.tsx';
+import { useAction } from '../../../components/common/use-action.ts';
 import { draftOfEvent, eventBody, type EventDraft } from './event-draft.ts';
 import { EventDetailsFields } from './EventDetailsFields.tsx';
 
@@ -11,20 +12,17 @@ type Event = components['schemas']['Event'];
 
 export function EventDetailsForm({ event, onSaved }: { event: Event; onSaved: (event: Event) => void }) {
   const [draft, setDraft] = useState<EventDraft>(() => draftOfEvent(event));
-  const [problem, setProblem] = useState<Problem>();
+  const { run, problem } = useAction();
   const [saved, setSaved] = useState(false);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    try {
+    return run(async () => {
       const body = eventBody(draft, event.timeZone);
       onSaved(await must(api.events.PATCH('/events/{id}', { params: { path: { id: event.id } }, body })));
-      setProblem(undefined);
       setSaved(true);
-    } catch (err) {
-      setProblem(problemOf(err));
-    }
+    });
   };
 
   return (

@@ -1,15 +1,16 @@
 // One event for its organizer: its status, details, prices, the steps of its life, its refunds once cancelled and
 // its door rules.
-import { useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { api } from '../../../api/client.ts';
 import type { components } from '../../../api/events.gen.ts';
-import { must, problemOf, type Problem } from '../../../api/problems.ts';
+import { must } from '../../../api/problems.ts';
 import { Link, useQuery } from '../../../app/router.tsx';
 import type { Venue } from '../../../components/admin/known-venues.ts';
 import { StatusBadge } from '../../../components/admin/StatusBadge.tsx';
 import { eventTime } from '../../../components/common/format.ts';
 import { Loading } from '../../../components/common/Loading.tsx';
 import { ProblemMessage } from '../../../components/common/ProblemMessage.tsx';
+import { useLoaded } from '../../../components/common/use-loaded.ts';
 import { CancellationProgress } from './CancellationProgress.tsx';
 import { DoorPolicyForm } from './DoorPolicyForm.tsx';
 import { EventActions } from './EventActions.tsx';
@@ -46,19 +47,10 @@ function EventSummary({ event, venue }: { event: Event; venue: Venue }) {
 export function EventEditPage({ params }: { params: Record<string, string> }) {
   const id = params.id ?? '';
   const created = useQuery().get('created') === '1';
-  const [event, setEvent] = useState<Event>();
-  const [venue, setVenue] = useState<Venue>();
-  const [problem, setProblem] = useState<Problem>();
-
-  useEffect(() => {
-    load(id).then(
-      (found) => {
-        setEvent(found.event);
-        setVenue(found.venue);
-      },
-      (err: unknown) => setProblem(problemOf(err)),
-    );
-  }, [id]);
+  const { data, problem, setData } = useLoaded(() => load(id), [id]);
+  // The forms below answer with the changed event; the venue stays as loaded.
+  const setEvent = useCallback((event: Event) => setData((found) => found && { ...found, event }), [setData]);
+  const { event, venue } = data ?? {};
 
   if (problem) {
     return (

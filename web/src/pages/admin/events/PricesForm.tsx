@@ -3,11 +3,12 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../../api/client.ts';
 import type { components } from '../../../api/events.gen.ts';
-import { must, problemOf, type Problem } from '../../../api/problems.ts';
+import { must } from '../../../api/problems.ts';
 import type { Venue } from '../../../components/admin/known-venues.ts';
 import { Field } from '../../../components/common/Field.tsx';
 import { money } from '../../../components/common/format.ts';
 import { ProblemMessage } from '../../../components/common/ProblemMessage.tsx';
+import { useAction } from '../../../components/common/use-action.ts';
 
 type Event = components['schemas']['Event'];
 
@@ -59,7 +60,7 @@ export function PricesForm({ event, venue, onSaved }: { event: Event; venue: Ven
   const [prices, setPrices] = useState<Record<string, string>>(() =>
     Object.fromEntries(event.prices.map((t) => [t.sectionId, majorUnits(t.priceMinor, t.currency)])),
   );
-  const [problem, setProblem] = useState<Problem>();
+  const { run, fail, problem } = useAction();
   const [saved, setSaved] = useState(false);
 
   if (event.status !== 'draft') {
@@ -71,22 +72,19 @@ export function PricesForm({ event, venue, onSaved }: { event: Event; venue: Ven
     );
   }
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
     const tiers = sections.map((s) => ({ sectionId: s.id, name: s.name, priceMinor: minorUnits(prices[s.id] ?? '', currency) }));
     const unreadable = tiers.flatMap((t, i) =>
       t.priceMinor === undefined ? [{ field: `tiers.${i}.priceMinor`, message: 'type a price such as 45.00' }] : [],
     );
-    if (unreadable.length) return setProblem({ status: 0, code: 'VALIDATION_FAILED', errors: unreadable });
-    try {
+    if (unreadable.length) return fail({ status: 0, code: 'VALIDATION_FAILED', errors: unreadable });
+    return run(async () => {
       const body = { currency, tiers: tiers.map((t) => ({ ...t, priceMinor: t.priceMinor ?? 0 })) };
       onSaved(await must(api.events.PUT('/events/{id}/prices', { params: { path: { id: event.id } }, body })));
-      setProblem(undefined);
       setSaved(true);
-    } catch (err) {
-      setProblem(problemOf(err));
-    }
+    });
   };
 
   return (

@@ -1,11 +1,11 @@
 // An event's sales (/admin/events/:id/sales, admins): seats by section, the money, the bookings by status, confirmed
 // sales over time and the bookings themselves, each with its saga.
-import { useEffect, useState } from 'react';
-import { problemOf, type Problem } from '../../../api/problems.ts';
+import { useState } from 'react';
 import { Link } from '../../../app/router.tsx';
 import { eventTime } from '../../../components/common/format.ts';
 import { Loading } from '../../../components/common/Loading.tsx';
 import { ProblemMessage } from '../../../components/common/ProblemMessage.tsx';
+import { useLoaded } from '../../../components/common/use-loaded.ts';
 import { BookingSearch } from '../../../components/sales/BookingSearch.tsx';
 import { SalesChart } from '../../../components/sales/SalesChart.tsx';
 import { SalesTotals } from '../../../components/sales/SalesTotals.tsx';
@@ -15,19 +15,7 @@ import { BUCKET_NAMES, loadSales, type SalesBucket, type SalesDetails } from '..
 export function SalesPage({ params }: { params: Record<string, string> }) {
   const id = params.id!;
   const [bucket, setBucket] = useState<SalesBucket>('1h');
-  const [details, setDetails] = useState<SalesDetails>();
-  const [problem, setProblem] = useState<Problem>();
-
-  useEffect(() => {
-    let live = true;
-    loadSales(id, bucket).then(
-      (d) => live && (setDetails(d), setProblem(undefined)),
-      (err: unknown) => live && setProblem(problemOf(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, bucket]);
+  const { data: details, problem } = useLoaded<SalesDetails>(() => loadSales(id, bucket), [id, bucket]);
 
   if (problem) return <ProblemMessage problem={problem} />;
   if (!details) return <Loading what="the sales" />;

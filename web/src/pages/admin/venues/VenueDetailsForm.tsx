@@ -2,11 +2,12 @@
 // on its seat layout.
 import { useState, type FormEvent } from 'react';
 import { api } from '../../../api/client.ts';
-import { must, problemOf, type Problem } from '../../../api/problems.ts';
+import { must } from '../../../api/problems.ts';
 import type { Venue } from '../../../components/admin/known-venues.ts';
 import { TimeZoneField } from '../../../components/admin/TimeZoneField.tsx';
 import { Field } from '../../../components/common/Field.tsx';
 import { ProblemMessage } from '../../../components/common/ProblemMessage.tsx';
+import { useAction } from '../../../components/common/use-action.ts';
 
 export function VenueDetailsForm({ venue, onSaved }: { venue: Venue; onSaved: (venue: Venue) => void }) {
   const [details, setDetails] = useState({
@@ -15,13 +16,13 @@ export function VenueDetailsForm({ venue, onSaved }: { venue: Venue; onSaved: (v
     address: venue.address ?? '',
     timeZone: venue.timeZone,
   });
-  const [problem, setProblem] = useState<Problem>();
+  const { run, problem } = useAction();
   const [saved, setSaved] = useState(false);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    try {
+    return run(async () => {
       const body = {
         name: details.name,
         city: details.city.trim() || null,
@@ -29,11 +30,8 @@ export function VenueDetailsForm({ venue, onSaved }: { venue: Venue; onSaved: (v
         timeZone: details.timeZone,
       };
       onSaved(await must(api.events.PATCH('/venues/{id}', { params: { path: { id: venue.id } }, body })));
-      setProblem(undefined);
       setSaved(true);
-    } catch (err) {
-      setProblem(problemOf(err));
-    }
+    });
   };
 
   return (

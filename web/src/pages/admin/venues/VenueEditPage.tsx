@@ -1,24 +1,23 @@
 // A saved venue: its details to change, its seat map as customers will see it, and the way to put an event on there.
-import { useEffect, useState } from 'react';
 import { api } from '../../../api/client.ts';
-import { must, problemOf, type Problem } from '../../../api/problems.ts';
+import { must } from '../../../api/problems.ts';
 import { Link, useQuery } from '../../../app/router.tsx';
 import type { Venue } from '../../../components/admin/known-venues.ts';
 import { previewOfVenue } from '../../../components/admin/venue-preview.ts';
 import { VenueMapPreview } from '../../../components/admin/VenueMapPreview.tsx';
 import { Loading } from '../../../components/common/Loading.tsx';
 import { ProblemMessage } from '../../../components/common/ProblemMessage.tsx';
+import { useLoaded } from '../../../components/common/use-loaded.ts';
 import { VenueDetailsForm } from './VenueDetailsForm.tsx';
 
 export function VenueEditPage({ params }: { params: Record<string, string> }) {
   const id = params.id ?? '';
   const created = useQuery().get('created') === '1';
-  const [venue, setVenue] = useState<Venue>();
-  const [problem, setProblem] = useState<Problem>();
-
-  useEffect(() => {
-    must(api.events.GET('/venues/{id}', { params: { path: { id } } })).then(setVenue, (err: unknown) => setProblem(problemOf(err)));
-  }, [id]);
+  const {
+    data: venue,
+    problem,
+    setData: setVenue,
+  } = useLoaded<Venue>(() => must(api.events.GET('/venues/{id}', { params: { path: { id } } })), [id]);
 
   if (problem) {
     return (

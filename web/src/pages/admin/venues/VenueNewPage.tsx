@@ -2,7 +2,7 @@
 // you type. The API's field errors are shown next to the fields they name.
 import { useState, type FormEvent } from 'react';
 import { api } from '../../../api/client.ts';
-import { must, problemOf, type Problem } from '../../../api/problems.ts';
+import { must } from '../../../api/problems.ts';
 import { navigate } from '../../../app/router.tsx';
 import { exactError } from '../../../components/admin/exact-error.ts';
 import { rememberVenue } from '../../../components/admin/known-venues.ts';
@@ -11,35 +11,30 @@ import { useRetryKey } from '../../../components/admin/use-retry-key.ts';
 import { VenueMapPreview } from '../../../components/admin/VenueMapPreview.tsx';
 import { Field } from '../../../components/common/Field.tsx';
 import { ProblemMessage } from '../../../components/common/ProblemMessage.tsx';
+import { useAction } from '../../../components/common/use-action.ts';
 import { SectionFields } from './SectionFields.tsx';
 import { emptyVenue, newSection, previewOfDraft, venueInput, type SectionDraft, type VenueDraft } from './venue-draft.ts';
 
 export function VenueNewPage() {
   const [draft, setDraft] = useState<VenueDraft>(emptyVenue);
-  const [problem, setProblem] = useState<Problem>();
-  const [saving, setSaving] = useState(false);
+  const { run, fail, busy: saving, problem } = useAction();
   const retryKey = useRetryKey();
 
   const setSection = (s: number, section: SectionDraft) =>
     setDraft({ ...draft, sections: draft.sections.map((old, i) => (i === s ? section : old)) });
   const removeSection = (s: number) => setDraft({ ...draft, sections: draft.sections.filter((_, i) => i !== s) });
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const input = venueInput(draft);
-    if ('problem' in input) return setProblem(input.problem);
-    setSaving(true);
-    try {
+    if ('problem' in input) return fail(input.problem);
+    return run(async () => {
       const venue = await must(
         api.events.POST('/venues', { params: { header: { 'idempotency-key': retryKey(input.body) } }, body: input.body }),
       );
       rememberVenue(venue.id);
       navigate(`/admin/venues/${venue.id}?created=1`);
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setSaving(false);
-    }
+    });
   };
 
   return (

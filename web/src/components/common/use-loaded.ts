@@ -1,12 +1,14 @@
 // Loads what a page shows and keeps its problem, with a reload for after a change; a late answer for a page the
 // customer has left is dropped.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from 'react';
 import { problemOf, type Problem } from '../../api/problems.ts';
 
 export interface Loaded<T> {
   data: T | undefined;
   problem: Problem | undefined;
   reload: () => Promise<void>;
+  /** Replaces what was loaded with what a change on the page answered, without asking again. */
+  setData: Dispatch<SetStateAction<T | undefined>>;
 }
 
 export function useLoaded<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
@@ -28,7 +30,9 @@ export function useLoaded<T>(load: () => Promise<T>, deps: readonly unknown[]): 
     let live = true;
     run().then(
       (d) => {
-        if (live) setData(d);
+        if (!live) return;
+        setData(d);
+        setProblem(undefined);
       },
       (err: unknown) => {
         if (live) setProblem(problemOf(err));
@@ -39,5 +43,5 @@ export function useLoaded<T>(load: () => Promise<T>, deps: readonly unknown[]): 
     };
   }, [run]);
 
-  return { data, problem, reload };
+  return { data, problem, reload, setData };
 }
