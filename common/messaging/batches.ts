@@ -5,6 +5,7 @@
 import { context, SpanStatusCode, type Context as TraceContext, type Span } from '@opentelemetry/api';
 import type { ConsumeMessage } from 'amqplib';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { boundQuery } from '../db/bound.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -140,10 +141,11 @@ async function applyBatch(settings: BatchSettings, batch: Delivery[]): Promise<v
  * read here: the rows are written after the facts are applied (see `record`), so each is one write, not two.
  */
 async function unseen(em: EntityManager, inbox: string, batch: Delivery[]): Promise<Delivery[]> {
-  const rows = await em.execute<{ message_id: string }[]>('select message_id from inbox_message where consumer = ? and message_id in (?)', [
-    inbox,
-    batch.map((d) => d.fact.envelope.id),
-  ]);
+  const rows = await boundQuery<{ message_id: string }>(
+    em,
+    'select message_id from inbox_message where consumer = $1 and message_id = any($2::uuid[])',
+    [inbox, batch.map((d) => d.fact.envelope.id)],
+  );
   const seen = new Set(rows.map((r) => r.message_id.toLowerCase()));
   return batch.filter((d) => {
     const id = d.fact.envelope.id.toLowerCase();
@@ -163,9 +165,10 @@ async function record(em: EntityManager, inbox: string, applied: Delivery[]): Pr
   // In one order everywhere, so two consumers recording overlapping batches wait for each other instead of deadlocking.
   const facts = applied.map(({ fact: { envelope } }) => ({ id: envelope.id.toLowerCase(), type: `${envelope.type}.v${envelope.version}` }));
   facts.sort((a, b) => (a.id < b.id ? -1 : 1));
-  const rows = await em.execute<{ message_id: string }[]>(
+  const rows = await boundQuery<{ message_id: string }>(
+    em,
     `insert into inbox_message (consumer, message_id, type, processed_at)
-     select ?, fact.id, fact.type, clock_timestamp() from unnest(array[?]::uuid[], array[?]::varchar[]) as fact (id, type) order by fact.id
+     select $1, fact.id, fact.type, clock_timestamp() from unnest($2::uuid[], $3::varchar[]) as fact (id, type) order by fact.id
      on conflict do nothing returning message_id`,
     [inbox, facts.map((f) => f.id), facts.map((f) => f.type)],
   );

@@ -1,6 +1,7 @@
 // The bookings service's projections: an event catalog (so booking lists and tickets need no call to the events
 // service), each booking's payment status, and its customers (names on tickets, emails to send tickets to).
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { boundQuery } from '../../common/db/bound.ts';
 import type { Subscription } from '../../common/messaging/consumer.ts';
 import { on } from '../../common/messaging/fact-handler.ts';
 import type { EnvelopeOf } from '../../contracts/envelope.ts';
@@ -32,9 +33,10 @@ export function paymentStatusSubscription(): Omit<Subscription, 'purpose'> {
   };
 }
 
-// A fact published before the venue's address and time zone were part of it leaves what an earlier fact told.
+// A fact published before the venue's address and time zone were part of it leaves what an earlier fact told. The
+// rows travel as one bound array per column: a burst's batch is one statement of nine parameters, however many rows.
 const CATALOGUE = `insert into event_catalog (event_id, title, venue_name, venue_address, time_zone, starts_at, ends_at, status, occurred_at)
-  values ?
+  select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::timestamptz[])
   on conflict (event_id) do update set title = excluded.title, venue_name = excluded.venue_name,
     venue_address = coalesce(excluded.venue_address, event_catalog.venue_address),
     time_zone = coalesce(excluded.time_zone, event_catalog.time_zone),
@@ -48,20 +50,17 @@ function catalogue(em: EntityManager, fact: EventFact): Promise<void> {
 /** Facts may arrive out of order: only a newer one replaces what is known (of equals, the later delivered). */
 async function catalogueMany(em: EntityManager, facts: EventFact[]): Promise<void> {
   const rows = newestOf(facts, (fact) => fact.data.eventId);
-  await em.execute(
-    CATALOGUE.replace('?', rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')),
-    rows.flatMap(({ data: e, occurredAt }) => [
-      e.eventId,
-      e.title,
-      e.venueName,
-      e.venueAddress ?? null,
-      e.timeZone ?? null,
-      new Date(e.startsAt),
-      e.endsAt ? new Date(e.endsAt) : null,
-      e.status,
-      new Date(occurredAt),
-    ]),
-  );
+  await boundQuery(em, CATALOGUE, [
+    rows.map(({ data }) => data.eventId),
+    rows.map(({ data }) => data.title),
+    rows.map(({ data }) => data.venueName),
+    rows.map(({ data }) => data.venueAddress ?? null),
+    rows.map(({ data }) => data.timeZone ?? null),
+    rows.map(({ data }) => data.startsAt),
+    rows.map(({ data }) => data.endsAt ?? null),
+    rows.map(({ data }) => data.status),
+    rows.map(({ occurredAt }) => occurredAt),
+  ]);
 }
 
 /**
