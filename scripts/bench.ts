@@ -18,7 +18,7 @@ import { p8 } from './bench/p8.ts';
 import { latency } from './bench/latency.ts';
 import { CustomerPool } from './bench/support/customers.ts';
 import type { BenchContext, Figure, Row } from './bench/support/figure.ts';
-import { DEPLOYMENT, PROFILE_DIR, startBenchPlatform, type BenchPlatform } from './bench/support/platform.ts';
+import { DEPLOYMENT, PROFILE_DIR, startBenchPlatform, temporalInWords, type BenchPlatform } from './bench/support/platform.ts';
 import { monotonicUs, printProfiles, readProfiles } from './bench/support/profile.ts';
 import { machine, table, writeResults } from './bench/support/results.ts';
 import { startSkeleton, type Skeleton } from './bench/support/skeleton.ts';
@@ -102,7 +102,7 @@ for (const figure of chosen.filter((f) => !f.needsPlatform)) await runFigure(fig
 
 const durationS = Math.round((Date.now() - started) / 1000);
 const files = writeResults(rows, details, machine(), durationS);
-console.log(`\nEventix benchmarks (${DEPLOYMENT}; ratios against references measured in this run)\n`);
+console.log(`\nEventix benchmarks (${DEPLOYMENT}; on ${temporalInWords()}; ratios against references measured in this run)\n`);
 console.log(table(rows));
 console.log(`\n[bench] ${durationS} s; results in ${files.md} and ${files.json}`);
 process.exit(failed ? 1 : 0);

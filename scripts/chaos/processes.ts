@@ -13,6 +13,7 @@ import { openServiceOrm, type Orm } from '../../common/db/orm.ts';
 import { bootstrap } from '../../common/infra/bootstrap.ts';
 import { freePort } from '../../common/infra/ports.ts';
 import { SEARCH_ATTRIBUTES, temporalReachable } from '../../common/infra/temporal-cli.ts';
+import { dropTemporalDatabases, freeServerPorts, startTemporalServer } from '../../common/infra/temporal-server.ts';
 import { deadLetterExchange } from '../../common/messaging/queues.ts';
 import { connectTemporal, type Temporal } from '../../common/temporal/temporal.ts';
 import { consumerQueues, ormSettings, recreateServiceDatabases } from '../../workers/services.ts';
@@ -47,6 +48,11 @@ export interface PlatformOptions {
   slowCardMs: number;
   /** Extra environment for every process. */
   env?: Record<string, string>;
+  /**
+   * Which Temporal the run starts: the CLI's dev server (the default) or Temporal server over the local PostgreSQL,
+   * on databases of the run's own (`eventix_<run>_temporal…`, recreated at start).
+   */
+  temporal?: 'dev' | 'server';
 }
 
 export interface Platform {
@@ -149,6 +155,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     databaseUrls: SERVICE_NAMES.map((s) => config.services[s].databaseUrl),
     rabbitmqUrl: config.rabbitmq.url,
     temporalCli: process.env.TEMPORAL_CLI,
+    temporalServer: options.temporal ?? 'dev',
     createDatabases: false,
     progress: say,
   });
@@ -172,14 +179,40 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   writeFileSync(bundlePath, bundle);
   env.TEMPORAL_WORKFLOW_BUNDLE = bundlePath;
 
-  // The Temporal dev server on a database file of its own, so a killed server comes back with its workflows.
-  let temporalServer: Running | undefined;
+  // The Temporal dev server on a database file of its own, so a killed server comes back with its workflows; or
+  // Temporal server on PostgreSQL databases of the run's own, on ports kept for the whole run.
+  let temporalServer: { alive(): boolean; kill(signal: NodeJS.Signals): void; exited: Promise<unknown> } | undefined;
   const temporalDb = join(dataDir, 'temporal.db');
+  const serverPorts = infra.temporalServer === 'server' ? await freeServerPorts() : undefined;
+  const temporalDatabases = { postgresUrl: config.services.users.databaseUrl, prefix: `eventix_${run}_temporal` };
+  if (infra.temporalServer === 'server') await dropTemporalDatabases(infra.temporalServerBinaries.sqlTool, temporalDatabases);
   const startTemporal = async () => {
+    if (infra.temporalServer === 'server') {
+      say(`starting Temporal server on ${config.temporal.address} (databases ${temporalDatabases.prefix}…)`);
+      const server = await startTemporalServer({
+        binaries: infra.temporalServerBinaries,
+        ip: '127.0.0.1',
+        port: temporalPort,
+        ports: serverPorts,
+        databases: temporalDatabases,
+        dir: join(dataDir, 'temporal-server'),
+        namespace: config.temporal.namespace,
+      });
+      let alive = true;
+      const exited = server.exited.finally(() => (alive = false));
+      // Temporal server stops only as a whole (its stop ends every service of it): any signal asked for stops it.
+      temporalServer = { alive: () => alive, kill: () => void server.stop(), exited };
+      return;
+    }
     const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(temporalPort)];
     args.push('--db-filename', temporalDb, '--log-level', 'warn', '--log-format', 'json');
     for (const attribute of SEARCH_ATTRIBUTES) args.push('--search-attribute', attribute);
-    temporalServer = spawnLogged(infra.temporalCli, args, join(logDir, 'temporal.log'), process.env);
+    const dev = spawnLogged(infra.temporalCli, args, join(logDir, 'temporal.log'), process.env);
+    temporalServer = {
+      alive: () => dev.child.exitCode === null && dev.child.signalCode === null,
+      kill: (signal) => dev.child.kill(signal),
+      exited: dev.exited,
+    };
     await until('the Temporal dev server did not answer', () => temporalReachable(config.temporal.address, 500), 60_000);
   };
   await startTemporal();
@@ -261,7 +294,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     start,
     broker: model,
     async ensureRunning() {
-      if (temporalServer?.child.exitCode !== null || temporalServer.child.signalCode !== null) await startTemporal();
+      if (!temporalServer?.alive()) await startTemporal();
       const down = PROCESS_NAMES.filter((n) => {
         const child = running.get(n)?.child;
         return !child || child.exitCode !== null || child.signalCode !== null;
@@ -270,7 +303,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await Promise.all(down.map((n) => start(n)));
     },
     async killTemporal() {
-      temporalServer?.child.kill('SIGKILL');
+      temporalServer?.kill('SIGKILL');
       await temporalServer?.exited;
     },
     startTemporal,
@@ -295,7 +328,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       for (const name of [...PROCESS_NAMES].reverse()) await kill(name, 'SIGTERM');
       await temporal.close().catch(() => undefined);
       for (const orm of Object.values(orms)) await orm.close();
-      temporalServer?.child.kill('SIGTERM');
+      temporalServer?.kill('SIGTERM');
       await temporalServer?.exited;
       smtp.close();
       // The run's queues and exchanges go with it, as the test setup's do.

@@ -3,11 +3,12 @@
 // production deployment is (NODE_ENV=production, JSON logs at info). BENCH_PROFILE=1 runs each process under
 // --cpu-prof, so a figure can be profiled from the files the processes write as they stop.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { parseSigningKeys, type SigningKeys } from '../../../common/auth/keys.ts';
+import { loadConfig } from '../../../common/config.ts';
 import { PROCESS_NAMES, startPlatform, type Platform } from '../../chaos/processes.ts';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -15,6 +16,16 @@ export const BENCH_DIR = join(ROOT, 'data', 'bench');
 export const PROFILE_DIR = join(BENCH_DIR, 'profiles');
 /** How the services run, printed with every result so a reader knows what was measured. */
 export const DEPLOYMENT = 'NODE_ENV=production, LOG_FORMAT=json, LOG_LEVEL=info, one process per service role';
+
+const TEMPORALS = { dev: 'the Temporal dev server', server: 'Temporal server over PostgreSQL' } as const;
+
+/** The Temporal the benchmarks run on: TEMPORAL_SERVER, as for `npm start` (`dev` unless told). */
+export function temporalOfBench(): keyof typeof TEMPORALS {
+  return loadConfig({ TEMPORAL_SERVER: process.env.TEMPORAL_SERVER }).temporal.server;
+}
+
+/** The Temporal a result was measured on, in words. */
+export const temporalInWords = (): string => TEMPORALS[temporalOfBench()];
 
 export interface BenchPlatform {
   platform: Platform;
@@ -37,14 +48,50 @@ async function writeKeysFile(file: string): Promise<string> {
   return text;
 }
 
+/**
+ * One benchmark platform at a time on a machine: each recreates the eventix_bench_* databases at start, so a second
+ * run would wipe the first one's events and sessions in the middle of its figures. The lock names the run holding it;
+ * a lock left by a run that died is taken over.
+ */
+function takeBenchLock(): () => void {
+  const file = join(BENCH_DIR, 'run.lock');
+  for (;;) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder))
+        throw new Error(`another benchmark (process ${holder}) is running on the eventix_bench_* databases; wait for it, or stop it first`);
+      rmSync(file, { force: true });
+    }
+  }
+  const release = () => rmSync(file, { force: true });
+  process.once('exit', release);
+  return release;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function startBenchPlatform(options: { profile: boolean; say: (line: string) => void }): Promise<BenchPlatform> {
   mkdirSync(BENCH_DIR, { recursive: true });
+  const releaseLock = takeBenchLock();
   const keysFile = join(BENCH_DIR, 'auth-keys.json');
   const keys = await parseSigningKeys(await writeKeysFile(keysFile), keysFile);
   if (options.profile) mkdirSync(PROFILE_DIR, { recursive: true });
-  options.say(`starting the platform (${DEPLOYMENT}${options.profile ? ', under --cpu-prof' : ''})…`);
+  const temporal = temporalOfBench();
+  options.say(`starting the platform (${DEPLOYMENT}, ${TEMPORALS[temporal]}${options.profile ? ', under --cpu-prof' : ''})…`);
   const platform = await startPlatform({
     run: 'bench',
+    temporal,
     // Holds outlive every figure: none expires while a figure still counts it.
     holdTtlSeconds: 1_800,
     slowCardMs: 30_000,
@@ -60,6 +107,9 @@ export async function startBenchPlatform(options: { profile: boolean; say: (line
       ACCESS_TOKEN_TTL_SECONDS: '14400',
       ...(options.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {}),
     },
+  }).catch((err: unknown) => {
+    releaseLock();
+    throw err;
   });
   const logDir = join(platform.dataDir, 'logs');
   return {
@@ -73,6 +123,6 @@ export async function startBenchPlatform(options: { profile: boolean; say: (line
       for (const name of [...PROCESS_NAMES].reverse()) await platform.kill(name, 'SIGTERM');
       await platform.ensureRunning();
     },
-    stop: () => platform.stop(),
+    stop: () => platform.stop().finally(releaseLock),
   };
 }

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Row } from './figure.ts';
-import { BENCH_DIR, DEPLOYMENT, ROOT } from './platform.ts';
+import { BENCH_DIR, DEPLOYMENT, ROOT, temporalInWords } from './platform.ts';
 
 export interface Machine {
   cpu: string;
@@ -52,9 +52,12 @@ export function writeResults(rows: Row[], details: Record<string, unknown>, m: M
   mkdirSync(BENCH_DIR, { recursive: true });
   const json = join(BENCH_DIR, 'results.json');
   const md = join(BENCH_DIR, 'results.md');
-  writeFileSync(json, `${JSON.stringify({ machine: m, deployment: DEPLOYMENT, durationS, rows, figures: details }, null, 2)}\n`);
+  writeFileSync(
+    json,
+    `${JSON.stringify({ machine: m, deployment: DEPLOYMENT, temporal: temporalInWords(), durationS, rows, figures: details }, null, 2)}\n`,
+  );
   const dirty = m.dirty ? ' (uncommitted changes)' : '';
-  const note = `${m.date}, ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, commit ${m.commit.slice(0, 12)}${dirty}; ${DEPLOYMENT}; ${durationS} s.`;
+  const note = `${m.date}, ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, commit ${m.commit.slice(0, 12)}${dirty}; ${DEPLOYMENT}; on ${temporalInWords()}; ${durationS} s.`;
   writeFileSync(md, `# Eventix benchmarks\n\n${note}\n\n${table(rows)}\n`);
   return { md, json };
 }
