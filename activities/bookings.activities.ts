@@ -9,6 +9,8 @@ import {
 } from '../domain/bookings/bookings.ts';
 import type { BookingStatus } from '../entities/bookings/booking.entity.ts';
 import { asActivity } from './domain-failure.ts';
+import { createOnSaleActivities, type OnSaleActivityDeps } from './on-sale.activities.ts';
+import { createWaitingListActivities, type WaitingListActivityDeps } from './waiting-list.activities.ts';
 
 export type { RefundableBooking, Transition };
 
@@ -21,7 +23,15 @@ export interface EventBooking {
 
 const TERMINAL = new Set<BookingStatus>(['CONFIRMED', 'EXPIRED', 'CANCELLED', 'FAILED', 'REFUNDED']);
 
-export function createBookingsActivities(deps: { orm: Orm; published: () => void; ended?: (status: BookingStatus) => void }) {
+export function createBookingsActivities(deps: {
+  orm: Orm;
+  published: () => void;
+  ended?: (status: BookingStatus) => void;
+  /** The admitter's step: the events service to ask for free seats, and the waiting-room metrics. */
+  onSale?: Omit<OnSaleActivityDeps, 'orm'>;
+  /** The waiting list's pass: the events service to ask for free seats, and the waiting-list metrics. */
+  waitingList?: Omit<WaitingListActivityDeps, 'orm' | 'published'>;
+}) {
   return {
     /** A transition the database refuses (text it cannot store, a broken constraint) fails at once, not retried. */
     recordTransition: (transition: Transition): Promise<void> =>
@@ -38,6 +48,8 @@ export function createBookingsActivities(deps: { orm: Orm; published: () => void
         const rows = await bookingsOfEvent(deps.orm, eventId);
         return rows.map((b) => ({ bookingId: b.id, customerId: b.customerId, status: b.status, paymentId: b.paymentId ?? null }));
       }),
+    ...createOnSaleActivities({ orm: deps.orm, eventsUrls: [], ...deps.onSale }),
+    ...createWaitingListActivities({ orm: deps.orm, published: deps.published, eventsUrls: [], ...deps.waitingList }),
   };
 }
 

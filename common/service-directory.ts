@@ -5,7 +5,11 @@
 export const SERVICE_DIRECTORY = {
   users: { port: 8000, resources: ['auth', 'users'], nested: [] },
   events: { port: 8001, resources: ['events', 'venues'], nested: [] },
-  bookings: { port: 8002, resources: ['bookings', 'tickets'], nested: ['events/checkins', 'events/sales'] },
+  bookings: {
+    port: 8002,
+    resources: ['bookings', 'tickets'],
+    nested: ['events/checkins', 'events/sales', 'events/waiting-list', 'events/on-sale', 'events/queue'],
+  },
   payments: { port: 8003, resources: ['payments'], nested: [] },
 } as const satisfies Record<string, { port: number; resources: readonly string[]; nested: readonly `${string}/${string}`[] }>;
 

@@ -5,7 +5,7 @@
 //   node scripts/bench.ts P1 P4        only these
 //   node scripts/bench.ts --list       the figures
 //   BENCH_PROFILE=1 node scripts/bench.ts P1   the services under --cpu-prof; the top frames per process after each figure
-// Sizes: BENCH_ROUNDS (3), BENCH_P1_SECONDS (5), BENCH_P4_CUSTOMERS (2000), BENCH_P8_SEATS (2000); see each figure.
+// Sizes: BENCH_ROUNDS (3), BENCH_P1_SECONDS (5), BENCH_P4_CUSTOMERS (2000), BENCH_P8_SEATS (2000), BENCH_P9_CUSTOMERS (10000) and BENCH_P9_SEATS (1000); see each figure.
 import { parseArgs } from 'node:util';
 import { p1 } from './bench/p1.ts';
 import { p2 } from './bench/p2.ts';
@@ -15,6 +15,7 @@ import { p5 } from './bench/p5.ts';
 import { p6 } from './bench/p6.ts';
 import { p7 } from './bench/p7.ts';
 import { p8 } from './bench/p8.ts';
+import { p9 } from './bench/p9.ts';
 import { latency } from './bench/latency.ts';
 import { CustomerPool } from './bench/support/customers.ts';
 import type { BenchContext, Figure, Row } from './bench/support/figure.ts';
@@ -23,7 +24,7 @@ import { monotonicUs, printProfiles, readProfiles } from './bench/support/profil
 import { machine, table, writeResults } from './bench/support/results.ts';
 import { startSkeleton, type Skeleton } from './bench/support/skeleton.ts';
 
-const FIGURES: Figure[] = [p1, p2, p3, p4, p5, p6, p7, p8, latency];
+const FIGURES: Figure[] = [p1, p2, p3, p4, p5, p6, p7, p8, p9, latency];
 const say = (line: string) => console.log(`[bench] ${line}`);
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { list: { type: 'boolean' } } });

@@ -30,6 +30,8 @@ describe('workflow histories', () => {
         'booking.paid-as-hold-expired.json',
         'booking-cancellation.refunded.json',
         'event-cancellation.completed.json',
+        'on-sale-admitter.sold-out.json',
+        'waiting-list.lapsed-then-accepted.json',
       ]),
     );
   });

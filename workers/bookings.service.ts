@@ -7,6 +7,11 @@ import { createBookingMetrics, stuckSagaMonitor } from '../domain/bookings/booki
 import { customerSubscription, eventCatalogSubscription, paymentStatusSubscription } from '../domain/bookings/subscriptions.ts';
 import { Booking, BookingHistory } from '../entities/bookings/booking.entity.ts';
 import { Customer } from '../entities/bookings/customer.entity.ts';
+import { OnSale, QueueEntry } from '../entities/bookings/on-sale.entity.ts';
+import { WaitingListEntry, WaitingListPolicy } from '../entities/bookings/waiting-list.entity.ts';
+import { waitingListNudge } from '../api/bookings/waiting-list.handlers.ts';
+import { waitingListLengthGauge } from '../domain/bookings/waiting-list-metrics.ts';
+import { waitingListSubscription } from '../domain/bookings/waiting-list-subscription.ts';
 import { CheckIn, DoorPolicy, ScannerGrant, Ticket, TicketKey, TicketTransfer } from '../entities/bookings/ticket.entity.ts';
 import { IdempotencyRecord } from '../common/http/idempotency-record.entity.ts';
 import { MESSAGING_ENTITIES } from '../common/messaging/messaging.entities.ts';
@@ -31,14 +36,23 @@ export const bookingsService = defineService({
       DoorPolicy,
       TicketTransfer,
       Customer,
+      OnSale,
+      QueueEntry,
+      WaitingListEntry,
+      WaitingListPolicy,
     ],
     migrationsPath: fileURLToPath(new URL('../entities/bookings/migrations', import.meta.url)),
   },
-  open: (base) => ({ ...remoteAuth(base), bookingMetrics: createBookingMetrics(base.metrics.registry) }),
+  open: (base) => {
+    // Read from the table at each scrape, like the stuck-saga gauge.
+    waitingListLengthGauge(base.orm, base.metrics.registry);
+    return { ...remoteAuth(base), bookingMetrics: createBookingMetrics(base.metrics.registry) };
+  },
   subscriptions: {
     'event-catalog': () => eventCatalogSubscription(),
     'payment-status': () => paymentStatusSubscription(),
     customers: () => customerSubscription(),
+    'waiting-list': (deps) => waitingListSubscription(waitingListNudge(deps.temporal.client)),
   },
   routes: (app, deps) =>
     registerBookingsRoutes(app, {
@@ -58,6 +72,8 @@ export const bookingsService = defineService({
         orm: deps.orm,
         published: () => deps.outbox.kick(),
         ended: (status) => deps.bookingMetrics.bookingOutcomes.inc({ status }),
+        onSale: { eventsUrls: deps.config.services.events.urls, metrics: deps.bookingMetrics },
+        waitingList: { eventsUrls: deps.config.services.events.urls, metrics: deps.bookingMetrics },
       }),
     workflows: { path: WORKFLOWS_PATH, interceptorModules: WORKFLOW_INTERCEPTOR_MODULES },
   },

@@ -4,3 +4,5 @@ export { bookingWorkflow } from './booking.workflow.ts';
 export { bookingCancellationWorkflow } from './booking-cancellation.workflow.ts';
 export { eventCancellationWorkflow } from './event-cancellation.workflow.ts';
 export { bookingRefundWorkflow } from './booking-refund.workflow.ts';
+export { waitingListWorkflow } from './waiting-list.workflow.ts';
+export { onSaleAdmitterWorkflow } from './on-sale-admitter.workflow.ts';

@@ -13,9 +13,15 @@ import { registerHoldRoutes } from './holds.routes.ts';
 import { registerCheckinRoutes } from './checkins.routes.ts';
 import { salesHandlers } from './sales.handlers.ts';
 import { registerSalesRoutes } from './sales.routes.ts';
+import { onSaleHandlers } from './on-sale.handlers.ts';
+import { registerOnSaleRoutes } from './on-sale.routes.ts';
+import { queueHandlers } from './queue.handlers.ts';
+import { registerQueueRoutes } from './queue.routes.ts';
 import { ticketHandlers } from './tickets.handlers.ts';
 import { registerTransferRoutes } from './transfers.routes.ts';
 import { registerTicketRoutes } from './tickets.routes.ts';
+import { waitingListHandlers } from './waiting-list.handlers.ts';
+import { registerWaitingListRoutes } from './waiting-list.routes.ts';
 
 export type { BookingsRouteDeps } from './bookings.deps.ts';
 
@@ -30,4 +36,7 @@ export function registerBookingsRoutes(app: ServiceApp, deps: BookingsRouteDeps)
   registerTicketRoutes(app, access, ticketHandlers(deps));
   registerCheckinRoutes(app, deps);
   registerSalesRoutes(app, access, salesHandlers(deps));
+  registerOnSaleRoutes(app, access, onSaleHandlers(deps));
+  registerQueueRoutes(app, access, queueHandlers(deps));
+  registerWaitingListRoutes(app, access, waitingListHandlers(deps));
 }

@@ -24,6 +24,9 @@
 //   HOLDS_BUSY with Retry-After at once, claims nothing and starts nothing: waiting in a queue here would only add to
 //   the claims' time on the events service.
 //
+// While an event's waiting room is on, a hold first uses the customer's admission (domain/bookings/admission.ts): one
+// statement, before the claim; a refusal for seats taken gives it back. Events without one pay a map lookup.
+//
 // A request whose client went away before the answer (the gateway's timeout fired, or its client disconnected: the
 // gateway then aborts the call here) holds nothing for it when it carried no Idempotency-Key, as nobody could ever
 // come back for it: its claim is given back, or its saga is asked to cancel. With a key the hold is kept for the
@@ -37,9 +40,11 @@ import { idempotencyRunOf } from '../../common/http/idempotency.ts';
 import { createServiceClient, UpstreamUnavailable } from '../../common/http/service-client.ts';
 import { UpstreamPool } from '../../common/http/upstream-pool.ts';
 import { gatewaySecret } from '../../common/secrets.ts';
+import { checkAdmissionSeats, giveAdmissionBack, useAdmission, verifyAdmission, type Admission } from '../../domain/bookings/admission.ts';
 import { bookingIdFor } from '../../domain/bookings/bookings.ts';
+import { sharedOnSaleCache } from '../../domain/bookings/on-sale.ts';
 import type { HoldResult } from '../../domain/events/seats.ts';
-import { Booking } from '../../entities/bookings/booking.entity.ts';
+import { Booking, type BookingRow } from '../../entities/bookings/booking.entity.ts';
 import { bookingWorkflowId, cancelSignal } from '../../workflows/booking-messages.ts';
 import type { BookingInput, SeatSelection } from '../../workflows/booking-types.ts';
 import { SagaAnswerPending, holdWithStart, keyedUpdateId, refusalOf, withinDeadline } from './booking-saga-client.ts';
@@ -98,6 +103,54 @@ async function hold(deps: BookingsRouteDeps, claims: SeatClaims, c: HoldContext)
   // Nobody can come back for a request without a key: once its client is gone, what it holds is given back.
   const abandoned = () => key === undefined && c.req.raw.signal.aborted;
   const known = await deps.orm.em.fork().findOne(Booking, { id: bookingId, customerId: principal.userId });
+  // While the event's waiting room is on, the hold uses an admission before anything is claimed.
+  const admission = await admissionFor(deps, body, principal.userId, selection, bookingId);
+  try {
+    return await holdAdmitted(deps, claims, c, { bookingId, selection, key, holdTtlMs, deadline, known, abandoned });
+  } catch (err) {
+    if (admission && err instanceof DomainError && GIVES_ADMISSION_BACK.has(err.code)) {
+      await giveAdmissionBack(deps.orm.em.fork(), admission, bookingId).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+interface HoldRequest {
+  bookingId: string;
+  selection: SeatSelection;
+  key: string | undefined;
+  holdTtlMs: number;
+  deadline: number;
+  known: BookingRow | null;
+  abandoned: () => boolean;
+}
+
+/**
+ * Refusals that hold nothing and leave the customer free to try again (other seats, or in a moment): an admission
+ * used for them is given back, admitted again until its own expiry.
+ */
+const GIVES_ADMISSION_BACK = new Set(['SEATS_UNAVAILABLE', 'SEAT_NOT_FOUND', 'HOLD_LIMIT_EXCEEDED', 'HOLDS_BUSY']);
+
+/** The admission a hold of an event with its waiting room on uses (none when the event has no waiting room). */
+async function admissionFor(
+  deps: BookingsRouteDeps,
+  body: { eventId: string; admissionToken?: string | undefined },
+  customerId: string,
+  selection: SeatSelection,
+  bookingId: string,
+): Promise<Admission | undefined> {
+  const record = await sharedOnSaleCache(deps.orm).get(body.eventId);
+  if (!record?.waitingRoom) return undefined;
+  checkAdmissionSeats(record, 'seatIds' in selection ? selection.seatIds.length : selection.quantity);
+  const admission = await verifyAdmission(record, body.admissionToken, customerId);
+  await useAdmission(deps.orm.em.fork(), admission, bookingId);
+  return admission;
+}
+
+async function holdAdmitted(deps: BookingsRouteDeps, claims: SeatClaims, c: HoldContext, request: HoldRequest) {
+  const principal = principalOf(c);
+  const body = c.req.valid('json');
+  const { bookingId, selection, key, holdTtlMs, deadline, known, abandoned } = request;
 
   // A booking with a record has its saga already: the saga answers, as it holds (or held) the seats itself.
   let claimedHold: HoldResult | undefined;

@@ -26,7 +26,9 @@ export const holdRoute = createRoute({
     'When the saga does not answer within its bound (20 s unless configured otherwise, below the gateway’s own timeout; its worker or Temporal away) the answer is 503 BOOKING_OUTCOME_PENDING with `Retry-After` and the booking in `Location`: the hold may still be made. ' +
     'A hold whose answer never reached the client is not lost: a retry with the same `Idempotency-Key` replays it (the same booking, from the same saga), and one nobody comes back for is released at its `expiresAt`, like any unpaid hold. ' +
     'A request without an `Idempotency-Key` whose client goes away before the answer (it disconnects, or the gateway gives up waiting) holds nothing: nobody could come back for it, so its seats are given back at once and its booking, if one started, is cancelled. ' +
-    'When this process already has as many seat claims in flight as it may, the answer is 429 HOLDS_BUSY with `Retry-After`, at once; when the events service does not answer the claim within 10 s it is 503 SEAT_CLAIM_TIMEOUT with `Retry-After`.',
+    'When this process already has as many seat claims in flight as it may, the answer is 429 HOLDS_BUSY with `Retry-After`, at once; when the events service does not answer the claim within 10 s it is 503 SEAT_CLAIM_TIMEOUT with `Retry-After`. ' +
+    'While the event’s waiting room is on (GET /events/{id}/on-sale), a hold needs `admissionToken`, this account’s admission for this event from GET /events/{id}/queue/me: none, a forged one or another account’s or event’s is 403 ADMISSION_REQUIRED, a lapsed one 403 ADMISSION_EXPIRED, one that held already 403 ADMISSION_USED, and more seats than the on-sale’s `maxSeatsPerCustomer` 422 ADMISSION_SEAT_LIMIT. ' +
+    'The admission is used before any seat is claimed, once; a hold refused because its seats are taken (SEATS_UNAVAILABLE, SEAT_NOT_FOUND, HOLD_LIMIT_EXCEEDED, HOLDS_BUSY) gives it back, so other seats may be tried until it expires, and a retry with the same `Idempotency-Key` may use it again.',
   ...NEEDS_TOKEN,
   request: {
     headers: idempotencyKeyHeader(
@@ -47,6 +49,9 @@ export const holdRoute = createRoute({
       'join',
     ),
     ...MONEY_ROUTE_PROBLEMS,
+    403: problemAnswer(
+      'The event’s waiting room is on and the hold has no valid admission of this account: none or not valid (ADMISSION_REQUIRED), lapsed (ADMISSION_EXPIRED) or used already (ADMISSION_USED)',
+    ),
     503: outcomePendingAnswer(
       'The session could not be confirmed (AUTH_UNAVAILABLE), or the seats could not be held or the hold recorded (HOLD_FAILED, HOLD_NOT_RECORDED): nothing stays held; retry. ' +
         'Or the saga did not answer in time (BOOKING_OUTCOME_PENDING, with Retry-After, Location and `booking`): the hold may still be made; its booking shows it, and a retry with the same Idempotency-Key returns it. ' +

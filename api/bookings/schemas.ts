@@ -73,6 +73,10 @@ export const NewBookingSchema = z
     seats: z.array(z.uuid()).min(1).max(50).optional().openapi({ description: 'Seat ids from GET /events/{id}/seats' }),
     section: z.uuid().optional().openapi({ description: 'A section id, for the best available seats' }),
     quantity: z.number().int().min(1).max(50).optional(),
+    admissionToken: text({ min: 1, max: 4096 }).optional().openapi({
+      description:
+        'While the event’s waiting room is on: the admission token from GET /events/{id}/queue/me (state admitted). It holds once; a hold refused for seats taken gives it back',
+    }),
   })
   .refine((b) => (b.seats !== undefined) !== (b.section !== undefined), {
     message: 'give either seats, or section and quantity',

@@ -29,6 +29,31 @@ export function createBookingMetrics(registry: client.Registry) {
       labelNames: ['reason'],
       registers,
     }),
+    // The waiting room (domain/bookings/queue.ts), set and counted by the admitter's steps.
+    queueLength: new client.Gauge({
+      name: 'eventix_queue_length',
+      help: 'Customers waiting in an event’s waiting room (pre-queue included), as of the admitter’s last step',
+      labelNames: ['event'],
+      registers,
+    }),
+    queueAdmitted: new client.Counter({
+      name: 'eventix_queue_admitted_total',
+      help: 'Customers admitted from a waiting room',
+      registers,
+    }),
+    queueAdmissionsUnused: new client.Counter({
+      name: 'eventix_queue_admissions_unused_total',
+      help: 'Admissions that expired unused (their place went to the next customer)',
+      registers,
+    }),
+    // The waiting list after a sell-out (domain/bookings/waiting-list-offers.ts), counted by its passes; its length is
+    // read from the table (domain/bookings/waiting-list-metrics.ts).
+    waitingListOffers: new client.Counter({
+      name: 'eventix_waiting_list_offers_total',
+      help: 'Waiting-list offers settled, by outcome: accepted (paid) or lapsed (expired or cancelled unpaid)',
+      labelNames: ['outcome'],
+      registers,
+    }),
   };
 }
 

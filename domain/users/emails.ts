@@ -4,6 +4,7 @@ import type { bookingCancelledV1, bookingConfirmedV1, bookingExpiredV1 } from '.
 import type { FactOf } from '../../contracts/envelope.ts';
 import type { paymentCapturedV1, paymentRefundedV1 } from '../../contracts/payments.ts';
 import type { ticketsIssuedV1, ticketTransferredV1 } from '../../contracts/tickets.ts';
+import type { waitingListOfferedV1 } from '../../contracts/waiting-list.ts';
 import type { NotificationKind } from '../../entities/users/preference.entity.ts';
 import { formatMoney } from '../../common/money.ts';
 
@@ -113,6 +114,23 @@ export function bookingCancelled(b: FactOf<typeof bookingCancelledV1>): Message 
     title: eventCancelled ? 'Your event was cancelled' : `Booking ${reference(b.bookingId)} cancelled`,
     body: `${eventCancelled ? 'The event of your booking was cancelled' : 'Your booking was cancelled'} (${b.reason}). Seats: ${seatList(b.seats)}.${refund} Booking reference: ${reference(b.bookingId)}.`,
     data: { bookingId: b.bookingId, eventId: b.eventId, refundedMinor: b.refundedMinor ?? 0 },
+  };
+}
+
+/** Seats came back and are held for a customer on the waiting list: paying the booking before it expires takes them. */
+export function waitingListOffered(o: FactOf<typeof waitingListOfferedV1>): Message {
+  const price = o.amountMinor ? ` for ${money(o.amountMinor, o.currency)}` : '';
+  return {
+    kind: 'waiting_list_offer',
+    title: `Seats for you${o.eventTitle ? ` at ${o.eventTitle}` : ''}: pay by ${new Date(o.expiresAt).toUTCString()}`,
+    body: `Seats came back and you are next on the waiting list: ${seatList(o.seats)} are held for you${price} until ${new Date(o.expiresAt).toUTCString()}. Pay booking ${reference(o.bookingId)} to take them; unpaid, they go to the next customer on the list.`,
+    data: {
+      bookingId: o.bookingId,
+      eventId: o.eventId,
+      entryId: o.entryId,
+      expiresAt: o.expiresAt,
+      link: `/api/v1/bookings/${encodeURIComponent(o.bookingId)}`,
+    },
   };
 }
 

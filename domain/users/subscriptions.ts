@@ -10,6 +10,7 @@ import { on } from '../../common/messaging/fact-handler.ts';
 import { bookingCancelledV1, bookingConfirmedV1, bookingExpiredV1 } from '../../contracts/bookings.ts';
 import { paymentCapturedV1, paymentRefundedV1 } from '../../contracts/payments.ts';
 import { ticketsIssuedV1, ticketTransferredV1 } from '../../contracts/tickets.ts';
+import { waitingListOfferedV1 } from '../../contracts/waiting-list.ts';
 import { UserAccount } from '../../entities/users/user-account.entity.ts';
 import { UserPreference } from '../../entities/users/preference.entity.ts';
 import {
@@ -20,6 +21,7 @@ import {
   refundIssued,
   ticketsIssued,
   ticketTransferred,
+  waitingListOffered,
   type Message,
 } from './emails.ts';
 import { addNotification } from './profile.ts';
@@ -52,6 +54,7 @@ export function notificationsSubscription(deps: NotificationDeps): Omit<Subscrip
       on(bookingCancelledV1, (em, { data }) => notify(em, data.customerId, () => bookingCancelled(data)), options),
       on(paymentCapturedV1, (em, { data }) => notify(em, data.customerId, () => paymentReceipt(data)), options),
       on(paymentRefundedV1, (em, { data }) => notify(em, data.customerId, () => refundIssued(data)), options),
+      on(waitingListOfferedV1, (em, { data }) => notify(em, data.customerId, () => waitingListOffered(data)), options),
       on(ticketTransferredV1, (em, { data }) => tellBothSides(em, notify, data), {
         orderKey: (fact: { data: { ticketId: string } }) => fact.data.ticketId,
       }),

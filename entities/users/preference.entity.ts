@@ -9,6 +9,7 @@ export const NOTIFICATION_KINDS = [
   'payment_receipt',
   'refund',
   'event_cancelled',
+  'waiting_list_offer',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

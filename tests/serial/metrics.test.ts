@@ -147,6 +147,7 @@ describe('metrics', () => {
       'queue',
       'route',
       'worker_type',
+      'event',
     ]);
     expect(dashboard.panels.length).toBeGreaterThanOrEqual(7);
     for (const panel of dashboard.panels) {

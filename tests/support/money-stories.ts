@@ -80,3 +80,22 @@ export async function keepHistory(handle: WorkflowHandle, name: string): Promise
   if (process.env.RECORD_HISTORIES !== '1') return;
   writeFileSync(new URL(`../histories/${name}.json`, import.meta.url), `${historyToJSON(await handle.fetchHistory())}\n`);
 }
+
+/**
+ * Waits for a workflow to end (the test fails if it does not within `ms`) and answers its result; with
+ * RECORD_HISTORIES=1 its history becomes the replay fixture `tests/histories/<name>.json`.
+ */
+export async function endedWorkflow<T>(workflowId: string, name: string, ms = 30_000): Promise<T> {
+  const temporal = await connectTemporal(testConfig());
+  try {
+    const handle = temporal.client.workflow.getHandle(workflowId);
+    const result = await Promise.race([
+      handle.result() as Promise<T>,
+      new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${workflowId} did not end within ${ms} ms`)), ms).unref()),
+    ]);
+    await keepHistory(handle, name);
+    return result;
+  } finally {
+    await temporal.close();
+  }
+}

@@ -43,6 +43,25 @@ export function createStubBookings(calls: CallLog) {
       calls.add({ activity: 'bookingsOfEvent', key: eventId, args: [eventId] });
       return Promise.resolve([...(ofEvent.get(eventId)?.values() ?? [])].map((b) => ({ ...b })));
     },
+    serveWaitingList(eventId) {
+      // No waiting list here: nobody waits, so a waiting-list workflow run against the stubs ends at once.
+      calls.add({ activity: 'serveWaitingList', key: eventId, args: [eventId] });
+      return Promise.resolve({ offers: [], accepted: 0, lapsed: 0, waiting: 0, offered: 0, unsettled: 0, onSale: true });
+    },
+    admitterStep(request) {
+      // No waiting room here: an admitter run against the stubs finds none and ends.
+      calls.add({ activity: 'admitterStep', key: request.eventId, args: [request] });
+      const none = { ranked: 0, admitted: 0, expired: 0, waiting: 0, outstanding: 0, used: 0, usedLastMinute: 0 };
+      return Promise.resolve({
+        ...none,
+        waitingRoom: false,
+        soldOut: false,
+        saleOver: false,
+        admissionTtlSeconds: 600,
+        admissionRatePerMinute: 'auto' as const,
+        opensAt: new Date(0).toISOString(),
+      });
+    },
   };
   return {
     activities,

@@ -25,6 +25,7 @@ const EMAILS: Record<keyof Preferences['emailNotifications'], string> = {
   refund: 'Refunds',
   ticket_transferred: 'Tickets sent to me or accepted',
   event_cancelled: 'An event I booked was cancelled',
+  waiting_list_offer: 'Seats offered to me from a waiting list',
 };
 
 export function PreferencesForm({ initial }: { initial: Preferences }) {
