@@ -48,7 +48,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      session.signedIn(await must(api.users.POST('/auth/login', { body: { email, password } })));
+      await session.signedIn(await must(api.users.POST('/auth/login', { body: { email, password } })));
       await reload();
     },
     [reload],

@@ -1,14 +1,16 @@
 // The name on a ticket, which its holder may change until the event starts.
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client.ts';
+import { serverNow } from '../../api/clock.ts';
 import { must } from '../../api/problems.ts';
 import { Field } from '../common/Field.tsx';
 import { ProblemMessage } from '../common/ProblemMessage.tsx';
 import { useAction } from '../common/use-action.ts';
 import type { Ticket } from './types.ts';
 
+/** Whether the event has started by the server's clock (the API locks the name then, whatever the device says). */
 function started(ticket: Ticket): boolean {
-  return ticket.event.startsAt !== null && new Date(ticket.event.startsAt).getTime() <= Date.now();
+  return ticket.event.startsAt !== null && new Date(ticket.event.startsAt).getTime() <= serverNow();
 }
 
 export function HolderNameForm({ ticket, onRenamed }: { ticket: Ticket; onRenamed: (ticket: Ticket) => void }) {

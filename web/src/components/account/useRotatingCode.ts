@@ -1,6 +1,8 @@
 // The live code of a ticket and the seconds until it changes, recomputed every window from the ticket's secret (so it
-// keeps working without a network); the clock is read every second for the countdown.
+// keeps working without a network); the clock is read every second for the countdown. The window is the door's, so
+// it is read on the server's clock as last learned: a device clock minutes off would show codes the door refuses.
 import { useEffect, useState } from 'react';
+import { serverNow } from '../../api/clock.ts';
 import { importTicketSecret, nextChangeAt, rotatingCodeAt, windowAt, type RotatingSource } from './rotating-code.ts';
 
 export interface LiveCode {
@@ -9,12 +11,12 @@ export interface LiveCode {
 }
 
 export function useRotatingCode(source: RotatingSource | undefined): LiveCode {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(() => serverNow());
   const [key, setKey] = useState<CryptoKey>();
   const [code, setCode] = useState<string>();
 
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const timer = setInterval(() => setNow(serverNow()), 1000);
     return () => clearInterval(timer);
   }, []);
 

@@ -1,6 +1,7 @@
 // One booking: event, seats and amount, its status and full history, its tickets (with the PDF), and cancelling it.
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client.ts';
+import { onDeviceClock } from '../../api/clock.ts';
 import { must } from '../../api/problems.ts';
 import { Link } from '../../app/router.tsx';
 import { seatsWords, statusWords } from '../../components/account/booking-words.ts';
@@ -61,7 +62,8 @@ function Summary({ booking, timeZone }: { booking: BookingDetail; timeZone: stri
       {booking.status === 'HELD' && booking.expiresAt && (
         <>
           <dt>Held until</dt>
-          <dd>{new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium' }).format(new Date(booking.expiresAt))}</dd>
+          {/* On the device's clock: the customer reads it against the clock they have, right or wrong. */}
+          <dd>{new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium' }).format(onDeviceClock(booking.expiresAt))}</dd>
         </>
       )}
       <dt>Reference</dt>

@@ -1,8 +1,11 @@
 // The time left to pay: shown by the second, told to screen readers once a minute (politely) and at the end (at once).
+// The deadline is the server's, so it is counted down on the server's clock: a device clock minutes off still shows
+// the time the hold really has.
 import { useEffect, useState } from 'react';
+import { serverNow } from '../../api/clock.ts';
 
 function secondsLeft(expiresAt: string): number {
-  return Math.max(0, Math.ceil((new Date(expiresAt).getTime() - Date.now()) / 1000));
+  return Math.max(0, Math.ceil((new Date(expiresAt).getTime() - serverNow()) / 1000));
 }
 
 function clock(seconds: number): string {
