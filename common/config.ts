@@ -141,6 +141,9 @@ const envSchema = z.object({
   AUTH_KEYS_FILE: z.string().min(1).optional(),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
   SESSION_TTL_DAYS: positiveInt(30),
+  // A refresh token presented again this soon after its rotation, whose successor was never used, is a lost answer
+  // (a reload or a dropped connection mid-refresh), not a copy: it is rotated again instead of ending the session.
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
   // Shared by the gateway and the services: proves a forwarded client address was set by the gateway.
   GATEWAY_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   ADMIN_EMAIL: z.email('expected an email address').default('admin@eventix.com'),
@@ -246,6 +249,7 @@ export interface AuthConfig {
   keysFile: string | undefined;
   accessTokenTtlSeconds: number;
   sessionTtlDays: number;
+  refreshReuseGraceSeconds: number;
   gatewaySecret: string | undefined;
   admin: { email: string; password: string | undefined };
   /** Login attempts per client address, and failed attempts per account, within one window. */
@@ -306,6 +310,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       keysFile: e.AUTH_KEYS_FILE,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       sessionTtlDays: e.SESSION_TTL_DAYS,
+      refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
       gatewaySecret: e.GATEWAY_SECRET,
       admin: { email: e.ADMIN_EMAIL.trim().toLowerCase(), password: e.ADMIN_PASSWORD },
       loginLimits: { windowSeconds: e.LOGIN_LIMIT_WINDOW_SECONDS, perIp: e.LOGIN_LIMIT_PER_IP, perAccount: e.LOGIN_LIMIT_PER_ACCOUNT },

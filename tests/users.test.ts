@@ -121,11 +121,14 @@ describe('the users service', () => {
     it('revokes the whole session when a rotated refresh token is presented again', async () => {
       const customer = await newCustomer(call, 'reuse');
       const rotated = await call('POST', '/auth/refresh', { body: { refreshToken: customer.refreshToken } });
+      // The legitimate holder went on with the session: the old token presented now is a copy.
+      const onward = await call('POST', '/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } });
+      expect(onward.status).toBe(200);
       const replay = await call('POST', '/auth/refresh', { body: { refreshToken: customer.refreshToken } });
       expect(replay.status).toBe(401);
       expect(replay.body.code).toBe('REFRESH_TOKEN_REUSED');
       // The legitimate holder's newer tokens die with the session.
-      const newer = await call('POST', '/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } });
+      const newer = await call('POST', '/auth/refresh', { body: { refreshToken: onward.body.refreshToken } });
       expect(newer.status).toBe(401);
       expect(newer.body.code).toBe('SESSION_ENDED');
       expect((await call('GET', '/auth/me', { token: rotated.body.accessToken })).status).toBe(401);
@@ -135,6 +138,25 @@ describe('the users service', () => {
           decodeJwt(customer.accessToken).sid,
         ]);
       expect(row!.revoked_reason).toBe('refresh_token_reuse');
+    });
+
+    it('rotates again when a refresh answer was lost, and only the pair answered last works', async () => {
+      const customer = await newCustomer(call, 'lost-answer');
+      // The first answer never reaches the client (a reload mid-refresh): it presents the same token again.
+      const lost = await call('POST', '/auth/refresh', { body: { refreshToken: customer.refreshToken } });
+      expect(lost.status).toBe(200);
+      const retried = await call('POST', '/auth/refresh', { body: { refreshToken: customer.refreshToken } });
+      expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+      expect(retried.body.refreshToken).not.toBe(lost.body.refreshToken);
+      expect((await call('GET', '/auth/me', { token: retried.body.accessToken })).status).toBe(200);
+      // The lost answer's refresh token is void; the session goes on with the pair answered last.
+      const stale = await call('POST', '/auth/refresh', { body: { refreshToken: lost.body.refreshToken } });
+      expect([stale.status, stale.body.code]).toEqual([401, 'REFRESH_TOKEN_INVALID']);
+      const onward = await call('POST', '/auth/refresh', { body: { refreshToken: retried.body.refreshToken } });
+      expect(onward.status).toBe(200);
+      // Once the session went on, the first token presented again is a copy: the session ends.
+      const copy = await call('POST', '/auth/refresh', { body: { refreshToken: customer.refreshToken } });
+      expect([copy.status, copy.body.code]).toEqual([401, 'REFRESH_TOKEN_REUSED']);
     });
 
     it('ends the session on logout: its refresh token and access token stop working', async () => {

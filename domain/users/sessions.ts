@@ -50,7 +50,8 @@ export async function openSession(ctx: UsersContext, user: UserAccountRow, clien
 
 /**
  * Trades a refresh token for a new pair. Each refresh token works once: presenting a used one means it was
- * copied, so the whole session is revoked.
+ * copied, so the whole session is revoked; except just after its rotation while its successor is still unused, when
+ * the answer was lost on its way (see lostAnswer).
  */
 export async function refreshSession(ctx: UsersContext, refreshToken: string, client: ClientInfo): Promise<TokenPair> {
   const tokenHash = hashRefreshToken(refreshToken);
@@ -59,11 +60,16 @@ export async function refreshSession(ctx: UsersContext, refreshToken: string, cl
       'update refresh_token set used_at = now() where token_hash = ? and used_at is null returning session_id',
       [tokenHash],
     );
-    if (!claimed) {
+    let sessionId = claimed?.session_id;
+    if (!sessionId) {
       const [known] = await em.execute<{ session_id: string }[]>('select session_id from refresh_token where token_hash = ?', [tokenHash]);
-      return known ? ({ reused: known.session_id } as const) : ({ unknown: true } as const);
+      if (!known) return { unknown: true } as const;
+      if (!(await lostAnswer(em, tokenHash, known.session_id, ctx.auth.refreshReuseGraceSeconds))) {
+        return { reused: known.session_id } as const;
+      }
+      sessionId = known.session_id;
     }
-    const session = await em.findOne(UserSession, { id: claimed.session_id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const session = await em.findOne(UserSession, { id: sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const user = session && (await em.findOne(UserAccount, { id: session.userId }));
     if (!session || !user || session.revokedAt || session.expiresAt <= new Date() || user.status !== 'active') {
       return { ended: true } as const;
@@ -85,6 +91,29 @@ export async function refreshSession(ctx: UsersContext, refreshToken: string, cl
   if ('unknown' in outcome) throw new DomainError('unauthorized', 'REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
   if ('ended' in outcome) throw new DomainError('unauthorized', 'SESSION_ENDED', 'The session has ended. Sign in again.');
   return tokenPair(ctx, outcome.user, outcome.sessionId, outcome.next);
+}
+
+/**
+ * Whether a used refresh token presented again is a lost answer: used within the grace, and no token of its session
+ * was used since (its successor, issued in the same transaction, never arrived or was never presented). Then the
+ * unused successor is deleted, so only the pair answered now works (the lost one is not valid), and the caller rotates
+ * again. Under the session's
+ * lock, so two such retries at once are one after the other (the second sees the first's successor unused and
+ * replaces it in turn).
+ */
+async function lostAnswer(em: EntityManager, tokenHash: string, sessionId: string, graceSeconds: number): Promise<boolean> {
+  if (graceSeconds <= 0) return false;
+  await em.execute('select id from user_session where id = ? for update', [sessionId]);
+  const [lost] = await em.execute<{ used_at: Date }[]>(
+    `select t.used_at from refresh_token t
+      where t.token_hash = ? and t.used_at > now() - make_interval(secs => ?)
+        and not exists (select 1 from refresh_token n
+                         where n.session_id = t.session_id and n.created_at >= t.used_at and n.used_at is not null)`,
+    [tokenHash, graceSeconds],
+  );
+  if (!lost) return false;
+  await em.execute('delete from refresh_token where session_id = ? and used_at is null', [sessionId]);
+  return true;
 }
 
 /** Revokes the sessions (not yet revoked) matching `where` inside `em`'s transaction, with one session.revoked each. */
