@@ -84,7 +84,10 @@ export function seatHandlers(state: SeatState): SeatHandlers {
     },
     compactSeatMap: async (c) => {
       const seats = await publishedSeats(state, c, c.req.valid('param').id);
-      const answer = seats.memo('seat-map-compact', () => representation(compactSeatMap(seats.eventId, seats.seats)));
+      // A published event's venue exists (an event is made at one, and a venue is never deleted).
+      const answer = seats.memo('seat-map-compact', () =>
+        representation({ ...compactSeatMap(seats.eventId, seats.seats), venue: seats.venue! }),
+      );
       return conditionalJson(c, answer, LIVE_CACHE);
     },
     availability: async (c) => {

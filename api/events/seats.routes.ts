@@ -31,6 +31,13 @@ export const NOT_MODIFIED = {
   304: { description: 'Not modified: the copy the client holds (If-None-Match) is current', headers: tagHeaders },
 };
 
+/** The compact seat map with the venue it is of: what the event page needs besides the event, in one answer. */
+export const CompactSeatMapAnswerSchema = CompactSeatMapSchema.extend({
+  venue: z
+    .object({ id: z.uuid(), name: z.string(), city: z.string().nullable(), address: z.string().nullable() })
+    .openapi('SeatMapVenue', { description: 'The venue the seats are at: its name and where it is, without its seat layout' }),
+}).openapi('CompactSeatMapWithVenue');
+
 export const seatMapRoute = createRoute({
   method: 'get',
   path: '/events/{id}/seats',
@@ -52,13 +59,13 @@ export const compactSeatMapRoute = createRoute({
   method: 'get',
   path: '/events/{id}/seats/compact',
   tags: ['Seats'],
-  summary: 'The seat map in compact form: per section and row, the seat ids and one status letter per seat',
+  summary: 'The seat map in compact form: per section and row, the seat ids and one status letter per seat; and its venue',
   description:
-    'The same content as `/events/{id}/seats`, a fraction of its size at large venues. Live data: caches must revalidate; a current `If-None-Match` is answered 304.',
+    'The same seats as `/events/{id}/seats`, a fraction of its size at large venues, with the venue’s name and address (so a page showing the map needs no venue layout). Live data: caches must revalidate; a current `If-None-Match` is answered 304.',
   ...OPTIONAL_TOKEN,
   request: { params: IdParamSchema, headers: IfNoneMatchSchema },
   responses: {
-    200: tagged(jsonAnswer(CompactSeatMapSchema, 'The seats by section and row; an expired hold reads as available')),
+    200: tagged(jsonAnswer(CompactSeatMapAnswerSchema, 'The seats by section and row, and the venue; an expired hold reads as available')),
     ...NOT_MODIFIED,
     ...EVENT_NOT_FOUND,
     ...NOT_PUBLISHED,

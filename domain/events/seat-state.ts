@@ -20,6 +20,14 @@ export interface EventDetails {
   cancellationPolicy: CancellationPolicy;
 }
 
+/** Where the event takes place, as the seat map names it (a venue's change reloads its published events). */
+export interface VenueDetails {
+  id: string;
+  name: string;
+  city: string | null;
+  address: string | null;
+}
+
 export interface TierDetails {
   sectionId: string;
   name: string;
@@ -63,12 +71,14 @@ type EventJson = {
   cancellation_policy: CancellationPolicy;
 };
 
-// The event, its tiers and every seat of its venue with its inventory row, in one round trip.
+// The event, its venue, its tiers and every seat of its venue with its inventory row, in one round trip.
 const LOAD = `select
   (select row_to_json(e) from (
      select id, venue_id, title, description, status, starts_at, ends_at, sales_open_at, sales_close_at, published_at,
             cancellation_policy
      from event where id = ?) e) as event,
+  (select row_to_json(v) from (
+     select v.id, v.name, v.city, v.address from event e join venue v on v.id = e.venue_id where e.id = ?) v) as venue,
   (select coalesce(json_agg(json_build_array(t.section_id, t.name, t.price_minor, trim(t.currency))
             order by t.section_id, t.name), '[]'::json)
      from price_tier t where t.event_id = ?) as tiers,
@@ -87,6 +97,7 @@ const date = (value: string | null) => (value === null ? null : new Date(value))
 export class EventSeats {
   readonly eventId: string;
   readonly event: EventDetails | undefined;
+  readonly venue: VenueDetails | undefined;
   readonly tiers: TierDetails[];
   /** Every seat of the venue in map order (section, row, number); blocked seats have no inventory. */
   readonly seats: MapSeat[];
@@ -96,9 +107,17 @@ export class EventSeats {
   #nextExpiry = Infinity;
   #memo = new Map<string, unknown>();
 
-  constructor(eventId: string, event: EventDetails | undefined, tiers: TierDetails[], rows: SeatRow[], version: number) {
+  constructor(
+    eventId: string,
+    event: EventDetails | undefined,
+    venue: VenueDetails | undefined,
+    tiers: TierDetails[],
+    rows: SeatRow[],
+    version: number,
+  ) {
     this.eventId = eventId;
     this.event = event;
+    this.venue = venue;
     this.tiers = tiers;
     this.#version = version;
     this.#expiresAt = new Float64Array(rows.length);
@@ -509,11 +528,10 @@ export class SeatState {
   async #load(eventId: string, version: number): Promise<EventSeats> {
     const [row] = await this.#orm.em
       .fork()
-      .execute<{ event: EventJson | null; tiers: [string, string, number, string][]; seats: SeatRow[] }[]>(LOAD, [
-        eventId,
-        eventId,
-        eventId,
-      ]);
+      .execute<{ event: EventJson | null; venue: VenueDetails | null; tiers: [string, string, number, string][]; seats: SeatRow[] }[]>(
+        LOAD,
+        [eventId, eventId, eventId, eventId],
+      );
     const e = row?.event ?? null;
     const event: EventDetails | undefined = e
       ? {
@@ -531,6 +549,6 @@ export class SeatState {
         }
       : undefined;
     const tiers = (row?.tiers ?? []).map(([sectionId, name, priceMinor, currency]) => ({ sectionId, name, priceMinor, currency }));
-    return new EventSeats(eventId, event, tiers, row?.seats ?? [], version);
+    return new EventSeats(eventId, event, row?.venue ?? undefined, tiers, row?.seats ?? [], version);
   }
 }

@@ -1,9 +1,8 @@
-// One seat of the map: a grid cell coloured and marked by its status (a symbol too, never colour alone), named in words.
+// One seat of the grid laid over the drawing: focusable, selectable and named in words (status, price, wheelchair
+// space); the canvas beneath shows its colour and mark.
 import { memo } from 'react';
 import { seatLabel, type SeatLook } from './seat-words.ts';
 import { seatmapStats } from './seatmap-stats.ts';
-
-const MARK: Record<SeatLook, string> = { available: '', selected: '✓', held: '–', sold: '×', blocked: '' };
 
 interface SeatCellProps {
   seatId: string;
@@ -18,21 +17,18 @@ interface SeatCellProps {
 }
 
 export const SeatCell = memo(function SeatCell({ seatId, section, row, number, price, look, accessible, focusable, place }: SeatCellProps) {
-  seatmapStats().cellsPainted += 1;
+  seatmapStats().cellsRendered += 1;
   const takeable = look === 'available' || look === 'selected';
   return (
     <div
       role="gridcell"
-      className={`seat seat-${look}${accessible ? ' seat-accessible' : ''}`}
+      className={`seat-cell${takeable ? '' : ' seat-cell-taken'}`}
       data-seat={seatId}
       data-place={place}
       tabIndex={focusable ? 0 : -1}
       aria-selected={look === 'selected'}
       aria-disabled={takeable ? undefined : true}
       aria-label={seatLabel(section, row, number, price, look, accessible)}
-    >
-      {/* A text node, not an element: at 20,000 seats every element counts. The cell's name is its aria-label. */}
-      {accessible && !MARK[look] ? '♿' : MARK[look]}
-    </div>
+    />
   );
 });

@@ -1,6 +1,7 @@
-// One row of a section: its label and its seats. Memoised on the row object and the row's selection, so a live change
-// elsewhere never repaints it.
+// One row of a section's grid, placed over its drawing: its label and its seats. Memoised on the row object and the
+// row's selection, so a live change elsewhere never renders it again.
 import { memo } from 'react';
+import { seatY } from './seat-geometry.ts';
 import type { SeatRow } from './seat-layout.ts';
 import { STATUS_OF_LETTER } from './seat-layout.ts';
 import { SeatCell } from './SeatCell.tsx';
@@ -19,10 +20,11 @@ interface SeatRowViewProps {
 export const SeatRowView = memo(function SeatRowView({ section, rowIndex, row, price, selectedCols, focusCol }: SeatRowViewProps) {
   const selected = new Set(selectedCols ? selectedCols.split(',').map(Number) : []);
   return (
-    <div role="row" className="seat-row">
-      <div role="rowheader" className="seat-row-label">
-        <span className="visually-hidden">Row </span>
-        {row.row}
+    // Rows off screen are left out of the grid: each row says where it is among them all.
+    <div role="row" className="seat-row" aria-rowindex={rowIndex + 1} style={{ top: seatY(rowIndex) }}>
+      {/* The label is drawn on the canvas; the row header names the row to screen readers. */}
+      <div role="rowheader" className="visually-hidden">
+        Row {row.row}
       </div>
       {row.seatIds.map((seatId, col) => (
         <SeatCell

@@ -1,51 +1,40 @@
-// An event's seat map, kept live: the compact seat map once, then the availability stream (server-sent events through
-// the gateway), whose snapshot and change messages are applied to the rows they touch.
+// An event's seat map, kept live: the compact seat map (loaded by the page, beside the event itself), then the
+// availability stream (server-sent events through the gateway), whose snapshot and change messages are applied to
+// the rows they touch.
 import { useCallback, useEffect, useState } from 'react';
-import { API_BASE, api } from '../../api/client.ts';
+import { API_BASE } from '../../api/client.ts';
 import type { components } from '../../api/events.gen.ts';
-import { must, problemOf, type Problem } from '../../api/problems.ts';
 import { layoutOf, withStatuses, type SeatLayout, type SeatStatus } from './seat-layout.ts';
 import { seatmapStats } from './seatmap-stats.ts';
 
 type Availability = components['schemas']['Availability'];
+type CompactSeatMap = components['schemas']['CompactSeatMap'];
 type SeatStatuses = { seatId: string; status: SeatStatus }[];
 /** The stream's messages, as its route describes them (the OpenAPI document types the stream as text). */
 type Snapshot = Availability & { seats: SeatStatuses };
 type Change = { eventId: string; seats: SeatStatuses; availability: Availability };
 
 export interface LiveSeats {
-  layout: SeatLayout | undefined;
-  problem: Problem | undefined;
+  layout: SeatLayout;
   /** False while the stream is (re)connecting: the map may be behind. */
   live: boolean;
   /** Applies statuses learnt another way (a refused hold names the seats taken). */
   apply: (changes: SeatStatuses) => void;
 }
 
-export function useLiveSeats(eventId: string): LiveSeats {
-  const [layout, setLayout] = useState<SeatLayout>();
-  const [problem, setProblem] = useState<Problem>();
+/** The map as `compact` has it, then as the stream tells; the caller mounts it afresh for another event. */
+export function useLiveSeats(eventId: string, compact: CompactSeatMap): LiveSeats {
+  const [layout, setLayout] = useState(() => layoutOf(compact));
   const [live, setLive] = useState(false);
-  const apply = useCallback((changes: SeatStatuses) => setLayout((l) => l && withStatuses(l, changes)), []);
+  const apply = useCallback((changes: SeatStatuses) => setLayout((l) => withStatuses(l, changes)), []);
 
   useEffect(() => {
-    let open = true;
-    let stream: { close: () => void } | undefined;
-    must(api.events.GET('/events/{id}/seats/compact', { params: { path: { id: eventId } } })).then(
-      (compact) => {
-        if (!open) return;
-        setLayout(layoutOf(compact));
-        stream = follow(eventId, apply, setLive);
-      },
-      (err: unknown) => open && setProblem(problemOf(err)),
-    );
-    return () => {
-      open = false;
-      stream?.close();
-    };
+    // The stream's snapshot brings the map up to date with anything that changed since it was loaded.
+    const stream = follow(eventId, apply, setLive);
+    return () => stream.close();
   }, [eventId, apply]);
 
-  return { layout, problem, live, apply };
+  return { layout, live, apply };
 }
 
 /** The live seat stream, opened again (after 1 s, then longer, up to 30 s) whenever the browser gives it up for good. */

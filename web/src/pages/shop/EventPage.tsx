@@ -1,5 +1,6 @@
 // An event's page: what, when (in the venue's time zone) and where, the price per section and what is left. The
-// seat map and the hold go below (web/src/components/seatmap).
+// seat map and the hold go below (web/src/components/seatmap). The event, its seat map (which names the venue) and
+// the counts are loaded side by side: none waits for another.
 import { api } from '../../api/client.ts';
 import type { components } from '../../api/events.gen.ts';
 import { must } from '../../api/problems.ts';
@@ -10,22 +11,23 @@ import { useLoaded } from '../../components/common/use-loaded.ts';
 import { EventSeats } from './EventSeats.tsx';
 
 type EventView = components['schemas']['Event'];
-type Venue = components['schemas']['Venue'];
 type Availability = components['schemas']['Availability'];
+type SeatMap = components['schemas']['CompactSeatMapWithVenue'];
 
 interface EventDetails {
   event: EventView;
-  venue: Venue;
+  seats: SeatMap;
   availability: Availability;
 }
 
 async function loadEvent(id: string): Promise<EventDetails> {
-  const event = await must(api.events.GET('/events/{id}', { params: { path: { id } } }));
-  const [venue, availability] = await Promise.all([
-    must(api.events.GET('/venues/{id}', { params: { path: { id: event.venueId } } })),
-    must(api.events.GET('/events/{id}/availability', { params: { path: { id } } })),
+  const path = { params: { path: { id } } };
+  const [event, seats, availability] = await Promise.all([
+    must(api.events.GET('/events/{id}', path)),
+    must(api.events.GET('/events/{id}/seats/compact', path)),
+    must(api.events.GET('/events/{id}/availability', path)),
   ]);
-  return { event, venue, availability };
+  return { event, seats, availability };
 }
 
 function PriceList({ availability }: { availability: Availability }) {
@@ -60,7 +62,8 @@ export function EventPage({ params }: { params: Record<string, string> }) {
 
   if (problem) return <ProblemMessage problem={problem} />;
   if (!details) return <Loading what="the event" />;
-  const { event, venue, availability } = details;
+  const { event, seats, availability } = details;
+  const { venue } = seats;
   return (
     <article className="event-page">
       <h1>{event.title}</h1>
@@ -72,7 +75,7 @@ export function EventPage({ params }: { params: Record<string, string> }) {
       {event.description && <p>{event.description}</p>}
       {event.status === 'cancelled' && <p className="problem">This event was cancelled.</p>}
       <PriceList availability={availability} />
-      {event.onSale ? <EventSeats event={event} /> : <p>Seats are not on sale right now.</p>}
+      {event.onSale ? <EventSeats key={event.id} event={event} seats={seats} /> : <p>Seats are not on sale right now.</p>}
     </article>
   );
 }

@@ -6,8 +6,6 @@ import type { components } from '../../api/events.gen.ts';
 import { describeProblem, mayHaveHappened, type Problem } from '../../api/problems.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { Link, navigate } from '../../app/router.tsx';
-import { Loading } from '../../components/common/Loading.tsx';
-import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';
 import { BestAvailable } from '../../components/seatmap/BestAvailable.tsx';
 import { holdSeats, type HoldRequest } from '../../components/seatmap/hold-seats.ts';
 import { statusAt, type SeatLayout } from '../../components/seatmap/seat-layout.ts';
@@ -17,10 +15,10 @@ import { SelectionSummary } from '../../components/seatmap/SelectionSummary.tsx'
 import { useLiveSeats } from '../../components/seatmap/use-live-seats.ts';
 
 type EventView = components['schemas']['Event'];
+type CompactSeatMap = components['schemas']['CompactSeatMap'];
 
 /** The selection without the seats that are no longer free. */
-function stillFree(layout: SeatLayout | undefined, selected: ReadonlySet<string>): ReadonlySet<string> {
-  if (!layout) return selected;
+function stillFree(layout: SeatLayout, selected: ReadonlySet<string>): ReadonlySet<string> {
   const kept = [...selected].filter((id) => statusAt(layout, id) === 'available');
   return kept.length === selected.size ? selected : new Set(kept);
 }
@@ -36,9 +34,10 @@ function HoldProblem({ problem }: { problem: Problem | undefined }) {
   );
 }
 
-export function EventSeats({ event }: { event: EventView }) {
+/** The seat map as the page loaded it, beside the event; it is kept live from here on. */
+export function EventSeats({ event, seats }: { event: EventView; seats: CompactSeatMap }) {
   const { account } = useAuth();
-  const { layout, problem, live, apply } = useLiveSeats(event.id);
+  const { layout, live, apply } = useLiveSeats(event.id, seats);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [holdProblem, setHoldProblem] = useState<Problem>();
@@ -51,7 +50,7 @@ export function EventSeats({ event }: { event: EventView }) {
 
   const toggle = useCallback(
     (seatId: string) => {
-      if (!layout || statusAt(layout, seatId) !== 'available') return;
+      if (statusAt(layout, seatId) !== 'available') return;
       key.current = idempotencyKey();
       lastBest.current = undefined;
       setHoldProblem(undefined);
@@ -79,8 +78,6 @@ export function EventSeats({ event }: { event: EventView }) {
     if (outcome.takenSeatIds.length > 0) apply(outcome.takenSeatIds.map((seatId) => ({ seatId, status: 'held' })));
   };
 
-  if (problem) return <ProblemMessage problem={problem} />;
-  if (!layout) return <Loading what="the seat map" />;
   const canHold = Boolean(account);
   return (
     <section className="event-seats" aria-labelledby="seats-heading">
