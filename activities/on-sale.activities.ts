@@ -63,8 +63,7 @@ async function admitterStep(
   type Step = Pick<AdmitterStepResult, 'ranked' | 'admitted' | 'expired' | 'soldOut'>;
   const finish = async (step: Partial<Step> = {}): Promise<AdmitterStepResult> => {
     const counts = await queueCounts(em, eventId);
-    deps.metrics?.queueLength.set({ event: eventId }, counts.waiting);
-    return {
+    const result = {
       ...base,
       ...step,
       waiting: counts.waiting,
@@ -72,6 +71,10 @@ async function admitterStep(
       used: counts.used,
       usedLastMinute: counts.usedLastMinute,
     };
+    // The admitter ends after this step: its event leaves the gauge rather than stay at its last figure.
+    if (result.soldOut || result.saleOver || !result.waitingRoom) deps.metrics?.queueLength.remove({ event: eventId });
+    else deps.metrics?.queueLength.set({ event: eventId }, counts.waiting);
+    return result;
   };
   if (!record || !record.waitingRoom || base.soldOut || base.saleOver) return finish();
 

@@ -16,5 +16,7 @@ export const waitingListOfferedV1 = defineEvent(
     amountMinor: z.number().int().nullable(),
     currency: z.string().length(3).nullable(),
     expiresAt: z.iso.datetime({ offset: true }),
+    /** The venue's time zone (IANA), for telling the customer `expiresAt` in local time; absent in older facts. */
+    timeZone: z.string().max(64).nullable().optional(),
   }),
 );

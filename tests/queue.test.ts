@@ -2,6 +2,7 @@
 // order, one place per account, signed tickets and admissions bound to their account, holds that need an admission,
 // admissions that expire and let the next customer in, and a sell-out that tells everyone still waiting.
 import { randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSigningKeys, type SigningKeys } from '../common/auth/keys.ts';
 import type { Config } from '../common/config.ts';
@@ -186,8 +187,11 @@ describe('the waiting room', () => {
     };
     expect((await setOnSale(event.eventId, settings)).status).toBe(200);
     const [a, b, c, d, e] = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((tag) => newCustomer(platform.api, `queue-${tag}`)));
+    const tickets: string[] = [];
     for (const customer of [a, b, c, d, e]) {
-      expect((await platform.api('POST', `/events/${event.eventId}/queue`, { token: customer!.accessToken })).status).toBe(201);
+      const joined = await platform.api('POST', `/events/${event.eventId}/queue`, { token: customer!.accessToken });
+      expect(joined.status).toBe(201);
+      tickets.push(joined.body.ticket as string);
     }
     const place = (token: string) => platform.api('GET', `/events/${event.eventId}/queue/me`, { token });
     const hold = (token: string, seats: string[], admissionToken?: string) =>
@@ -202,6 +206,8 @@ describe('the waiting room', () => {
     expect([waiting.state, waiting.position, waiting.peopleAhead]).toEqual(['waiting', 1, 0]);
 
     expect(refusal(await hold(a!.accessToken, [seat1]))).toEqual([403, 'ADMISSION_REQUIRED']);
+    // The token first: without one, asking for more seats than an admission holds is still no admission.
+    expect(refusal(await hold(a!.accessToken, [seat1, seat2]))).toEqual([403, 'ADMISSION_REQUIRED']);
     expect(refusal(await hold(b!.accessToken, [seat1], pa.admission.token))).toEqual([403, 'ADMISSION_REQUIRED']);
     expect(refusal(await hold(b!.accessToken, [seat1], `${pb.admission.token}x`))).toEqual([403, 'ADMISSION_REQUIRED']);
     expect(refusal(await hold(b!.accessToken, [seat1, seat2], pb.admission.token))).toEqual([422, 'ADMISSION_SEAT_LIMIT']);
@@ -212,6 +218,12 @@ describe('the waiting room', () => {
     // A's admission lapses unused: A is refused, and C is admitted in its place.
     await until(async () => (await place(c!.accessToken)).body.state === 'admitted', 15_000, 100);
     expect((await place(a!.accessToken)).body.state).toBe('expired');
+    expect(refusal(await hold(a!.accessToken, [seat2], pa.admission.token))).toEqual([403, 'ADMISSION_EXPIRED']);
+    // As ADMISSION_EXPIRED says, A joins again: a new place at the back (behind D and E), with a new queue ticket.
+    const rejoined = await platform.api('POST', `/events/${event.eventId}/queue`, { token: a!.accessToken });
+    expect([rejoined.status, rejoined.body.state, rejoined.body.position, rejoined.body.admission]).toEqual([201, 'waiting', 3, null]);
+    expect(decodeJwt(rejoined.body.ticket as string).seq).not.toBe(decodeJwt(tickets[0]!).seq);
+    expect((await platform.api('POST', `/events/${event.eventId}/queue`, { token: a!.accessToken })).status).toBe(200);
     expect(refusal(await hold(a!.accessToken, [seat2], pa.admission.token))).toEqual([403, 'ADMISSION_EXPIRED']);
     const pc = (await place(c!.accessToken)).body;
     // C loses the race for a taken seat and keeps its admission for another.
@@ -257,6 +269,9 @@ describe('the waiting room', () => {
     };
     expectProblem(await platform.api('GET', on), 404, 'ON_SALE_NOT_SET');
     expectProblem(await platform.api('POST', `/events/${event.eventId}/queue`, { token: customer }), 404, 'ON_SALE_NOT_SET');
+    expectProblem(await platform.api('GET', `/events/${event.eventId}/queue/me`, { token: customer }), 404, 'ON_SALE_NOT_SET');
+    expectProblem(await platform.api('GET', `/events/${event.eventId}/queue/me/stream`, { token: customer }), 404, 'ON_SALE_NOT_SET');
+    expectProblem(await platform.api('DELETE', `/events/${event.eventId}/queue/me`, { token: customer }), 404, 'ON_SALE_NOT_SET');
     expectProblem(await platform.api('GET', '/events/not-a-uuid/on-sale'), 422, 'VALIDATION_FAILED');
     const bad = [
       { opensAt: 'tomorrow', waitingRoom: true },

@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkInvariants } from '../domain/invariants.ts';
 import { randomUUID } from 'node:crypto';
 import { offerBookingId, planOffers, servePass } from '../domain/bookings/waiting-list-offers.ts';
-import { joinWaitingList } from '../domain/bookings/waiting-list.ts';
+import { joinWaitingList, leaveWaitingList, myEntry } from '../domain/bookings/waiting-list.ts';
+import { holdExpired, waitingListOffered } from '../domain/users/emails.ts';
 import { waitingListWorkflowId, type WaitingListResult } from '../workflows/waiting-list-messages.ts';
 import { eventOnSale, eventsCtx, type TestEvent } from './support/events.ts';
 import type { Caller } from './support/http.ts';
@@ -143,6 +144,9 @@ describe('the waiting list of a sold-out event', () => {
       200,
     );
     expect((await entryOf(b, event.eventId)).state).toBe('lapsed');
+    // B is told the offer lapsed, not that the seats are on sale again.
+    const lapsedMail = await mailTo(b.email, /^Eventix: Your waiting-list offer lapsed/, 15_000);
+    expect(lapsedMail.body).toContain('went to the next customer on the list');
     expect((await api('GET', `/bookings/${offeredB.offer.bookingId}`, { token: b.accessToken })).body.status).toBe('EXPIRED');
     const holds = await liveHolds(event.eventId);
     expect(holds).toEqual([{ id: offeredC!.offer!.bookingId, customerId: c.id, seatIds: [event.seatIds[0]] }]);
@@ -245,6 +249,64 @@ describe('the waiting list of a sold-out event', () => {
     expect(counted!.n).toBe(1);
   });
 
+  it('takes no join for an event that is cancelled or completed', async () => {
+    const orm = platform.orms.bookings;
+    const [eventId, sectionId] = [randomUUID(), randomUUID()];
+    await orm.em
+      .fork()
+      .execute(
+        `insert into event_catalog (event_id, title, venue_name, starts_at, status, occurred_at) values (?, 'Over', 'Hall', now(), 'cancelled', now())`,
+        [eventId],
+      );
+    const join = (customerId: string) =>
+      joinWaitingList(orm.em.fork(), { eventId, customerId, seats: 1 }, () => Promise.resolve([{ sectionId, available: 0 }]));
+    await expect(join(randomUUID())).rejects.toMatchObject({ code: 'EVENT_NOT_ON_SALE' });
+    await orm.em.fork().execute(`update event_catalog set status = 'completed' where event_id = ?`, [eventId]);
+    await expect(join(randomUUID())).rejects.toMatchObject({ code: 'EVENT_NOT_ON_SALE' });
+    const [n] = await orm.em
+      .fork()
+      .execute<{ n: number }[]>('select count(*)::int as n from waiting_list_entry where event_id = ?', [eventId]);
+    expect(n!.n).toBe(0);
+  });
+
+  it('cancels a left offer’s booking again on every leave while it still holds its seats, and refuses to leave a paid one', async () => {
+    const orm = platform.orms.bookings;
+    const [eventId, sectionId] = [randomUUID(), randomUUID()];
+    const customers = [randomUUID(), randomUUID()];
+    for (const customerId of customers) {
+      await joinWaitingList(orm.em.fork(), { eventId, customerId, seats: 1 }, () => Promise.resolve([{ sectionId, available: 0 }]));
+    }
+    const [offer] = (await servePass(orm.em.fork(), eventId, [{ sectionId, available: 1 }])).offers;
+    expect(offer!.customerId).toBe(customers[0]);
+    const booking = (status: string) =>
+      orm.em.fork().execute(
+        `insert into booking (id, customer_id, event_id, status, selection, workflow_id, created_at) values (?, ?, ?, ?, '{}', ?, now())
+         on conflict (id) do update set status = excluded.status`,
+        [offer!.bookingId, offer!.customerId, eventId, status, `booking-${offer!.bookingId}`],
+      );
+    // The saga has not written its booking yet: it may still hold, so leaving cancels it, and so does a retry.
+    const first = await leaveWaitingList(orm.em.fork(), eventId, customers[0]!);
+    expect([first.view.entry.state, first.cancel]).toEqual(['left', offer!.bookingId]);
+    await booking('HELD');
+    const again = await leaveWaitingList(orm.em.fork(), eventId, customers[0]!);
+    expect([again.view.entry.state, again.cancel]).toEqual(['left', offer!.bookingId]);
+    // Once the booking has ended there is nothing to cancel.
+    await booking('CANCELLED');
+    expect((await leaveWaitingList(orm.em.fork(), eventId, customers[0]!)).cancel).toBeNull();
+
+    // The next entry is offered the seat and pays before any pass has seen it: that offer is accepted, not left.
+    const [next] = (await servePass(orm.em.fork(), eventId, [{ sectionId, available: 1 }])).offers;
+    expect(next!.customerId).toBe(customers[1]);
+    await orm.em
+      .fork()
+      .execute(
+        `insert into booking (id, customer_id, event_id, status, selection, workflow_id, created_at) values (?, ?, ?, 'CONFIRMED', '{}', ?, now())`,
+        [next!.bookingId, next!.customerId, eventId, `booking-${next!.bookingId}`],
+      );
+    await expect(leaveWaitingList(orm.em.fork(), eventId, customers[1]!)).rejects.toMatchObject({ code: 'WAITING_LIST_OFFER_ACCEPTED' });
+    expect((await myEntry(orm.em.fork(), eventId, customers[1]!)).entry.state).toBe('offered');
+  });
+
   it('refuses a join while the seats asked for can be booked, and bad input with problem+json', async () => {
     const event = await twoSeatEvent();
     const d = await newCustomer(api, 'wl-d');
@@ -255,11 +317,27 @@ describe('the waiting list of a sold-out event', () => {
     // Three seats together are not to be had at a two-seat event: that is worth waiting for.
     expect((await api('POST', path, { token: d.accessToken, body: { seats: 3 } })).status).toBe(201);
 
-    for (const body of [{ seats: 0 }, { seats: 11 }, { seats: 1.5 }, { seats: '1' }, {}, { seats: 1, sectionId: 'hall' }]) {
+    for (const body of [{ seats: 0 }, { seats: 51 }, { seats: 1.5 }, { seats: '1' }, {}, { seats: 1, sectionId: 'hall' }]) {
       const bad = await api('POST', path, { token: d.accessToken, body });
       expect(bad.status, JSON.stringify(body)).toBe(422);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
     }
+    // No more seats than one customer may hold of the event: the platform's limit (SEATS_PER_CUSTOMER_MAX, 10 here)…
+    const many = await api('POST', path, { token: (await newCustomer(api, 'wl-f')).accessToken, body: { seats: 11 } });
+    expect([many.status, many.body.code]).toEqual([422, 'WAITING_LIST_SEAT_LIMIT']);
+    // …and, while the event sells through its waiting room, its on-sale's seats per customer.
+    const onSale = (waitingRoom: boolean) =>
+      api('PUT', `/events/${event.eventId}/on-sale`, {
+        token: admin,
+        body: { opensAt: new Date().toISOString(), waitingRoom, maxSeatsPerCustomer: 2 },
+      });
+    await until(async () => (await onSale(true)).status === 200, 15_000, 200);
+    const g = await newCustomer(api, 'wl-g');
+    const overAdmission = await api('POST', path, { token: g.accessToken, body: { seats: 3 } });
+    expect([overAdmission.status, overAdmission.body.code]).toEqual([422, 'WAITING_LIST_SEAT_LIMIT']);
+    expect((await onSale(false)).status).toBe(200);
+    expect((await api('POST', path, { token: g.accessToken, body: { seats: 3 } })).status).toBe(201);
+    expect((await api('DELETE', `${path}/me`, { token: g.accessToken })).body.state).toBe('left');
     const nowhere = await api('POST', path, {
       token: (await newCustomer(api, 'wl-e')).accessToken,
       body: { seats: 3, sectionId: event.venueId },
@@ -322,5 +400,44 @@ describe('which entries the free seats are offered to', () => {
       ],
     );
     expect(served(plan)).toEqual(['other@s2']);
+  });
+});
+
+describe('the waiting list’s emails', () => {
+  const seats = [{ seatId: '0b6f3f9e-4c1b-4f7e-9d59-0d7d3c1f2a10', label: 'A1' }];
+  const offer = {
+    entryId: '1b6f3f9e-4c1b-4f7e-9d59-0d7d3c1f2a10',
+    bookingId: '2b6f3f9e-4c1b-4f7e-9d59-0d7d3c1f2a10',
+    customerId: '3b6f3f9e-4c1b-4f7e-9d59-0d7d3c1f2a10',
+    eventId: '4b6f3f9e-4c1b-4f7e-9d59-0d7d3c1f2a10',
+    eventTitle: 'Concert',
+    seats,
+    amountMinor: 2_500,
+    currency: 'EUR',
+    expiresAt: '2027-03-05T19:30:00.000Z',
+  };
+
+  it('gives the offer’s deadline in the venue’s time zone, as the other emails give times (UTC when the fact names none)', () => {
+    const local = waitingListOffered({ ...offer, timeZone: 'Europe/Berlin' });
+    expect(local.title).toBe('Seats for you at Concert: pay by Friday, 5 March 2027 at 20:30 CET (Europe/Berlin)');
+    expect(local.body).toContain('until Friday, 5 March 2027 at 20:30 CET (Europe/Berlin)');
+    expect(waitingListOffered(offer).title).toBe('Seats for you at Concert: pay by Friday, 5 March 2027 at 19:30 UTC');
+  });
+
+  it('says an expired hold’s seats were released, and an offer’s booking that its offer lapsed', () => {
+    const expired = {
+      bookingId: offer.bookingId,
+      customerId: offer.customerId,
+      eventId: offer.eventId,
+      seats,
+      amountMinor: 2_500,
+      currency: 'EUR',
+      reason: 'the hold expired unpaid; seats released',
+    };
+    expect(holdExpired(expired).body).not.toContain('on sale again');
+    expect(holdExpired(expired).body).toContain('the seats were released');
+    const lapsed = holdExpired(expired, { waitingListOffer: true });
+    expect([lapsed.kind, lapsed.title]).toEqual(['hold_expired', 'Your waiting-list offer lapsed']);
+    expect(lapsed.body).toContain('the offer has lapsed');
   });
 });

@@ -25,7 +25,10 @@
 //   the claims' time on the events service.
 //
 // While an event's waiting room is on, a hold first uses the customer's admission (domain/bookings/admission.ts): one
-// statement, before the claim; a refusal for seats taken gives it back. Events without one pay a map lookup.
+// statement, before the claim. A hold that comes to no booking (refused, busy, its claim unanswered, its saga not
+// started or ended holding nothing, its client gone before the saga) gives it back; one whose outcome is not known
+// keeps it for its booking. A retry with the same Idempotency-Key uses it again, after its expiry too, and a key whose
+// booking exists needs none. Events without a waiting room pay a map lookup.
 //
 // A request whose client went away before the answer (the gateway's timeout fired, or its client disconnected: the
 // gateway then aborts the call here) holds nothing for it when it carried no Idempotency-Key, as nobody could ever
@@ -40,7 +43,7 @@ import { idempotencyRunOf } from '../../common/http/idempotency.ts';
 import { createServiceClient, UpstreamUnavailable } from '../../common/http/service-client.ts';
 import { UpstreamPool } from '../../common/http/upstream-pool.ts';
 import { gatewaySecret } from '../../common/secrets.ts';
-import { checkAdmissionSeats, giveAdmissionBack, useAdmission, verifyAdmission, type Admission } from '../../domain/bookings/admission.ts';
+import { checkAdmissionSeats, giveAdmissionBack, readAdmission, useAdmission, type Admission } from '../../domain/bookings/admission.ts';
 import { bookingIdFor } from '../../domain/bookings/bookings.ts';
 import { sharedOnSaleCache } from '../../domain/bookings/on-sale.ts';
 import type { HoldResult } from '../../domain/events/seats.ts';
@@ -104,11 +107,13 @@ async function hold(deps: BookingsRouteDeps, claims: SeatClaims, c: HoldContext)
   const abandoned = () => key === undefined && c.req.raw.signal.aborted;
   const known = await deps.orm.em.fork().findOne(Booking, { id: bookingId, customerId: principal.userId });
   // While the event's waiting room is on, the hold uses an admission before anything is claimed.
-  const admission = await admissionFor(deps, body, principal.userId, selection, bookingId);
+  const admission = known ? undefined : await admissionFor(deps, body, principal.userId, selection, bookingId);
+  const progress: HoldProgress = { booking: 'none' };
   try {
-    return await holdAdmitted(deps, claims, c, { bookingId, selection, key, holdTtlMs, deadline, known, abandoned });
+    return await holdAdmitted(deps, claims, c, { bookingId, selection, key, holdTtlMs, deadline, known, abandoned }, progress);
   } catch (err) {
-    if (admission && err instanceof DomainError && GIVES_ADMISSION_BACK.has(err.code)) {
+    // No booking came of this try: the admission is the customer's again, for other seats or a retry in a moment.
+    if (admission && progress.booking === 'none') {
       await giveAdmissionBack(deps.orm.em.fork(), admission, bookingId).catch(() => undefined);
     }
     throw err;
@@ -126,12 +131,20 @@ interface HoldRequest {
 }
 
 /**
- * Refusals that hold nothing and leave the customer free to try again (other seats, or in a moment): an admission
- * used for them is given back, admitted again until its own expiry.
+ * How far a hold got, for its admission: `none` while no booking can have come of it (nothing started, or its saga
+ * ended holding nothing), `maybe` once its saga may run. A hold that fails while `none` gives its admission back; one
+ * whose outcome is unknown (BOOKING_OUTCOME_PENDING) or whose booking exists keeps it bound to that booking, so a retry
+ * with the same Idempotency-Key joins it.
  */
-const GIVES_ADMISSION_BACK = new Set(['SEATS_UNAVAILABLE', 'SEAT_NOT_FOUND', 'HOLD_LIMIT_EXCEEDED', 'HOLDS_BUSY']);
+interface HoldProgress {
+  booking: 'none' | 'maybe';
+}
 
-/** The admission a hold of an event with its waiting room on uses (none when the event has no waiting room). */
+/**
+ * The admission a hold of an event with its waiting room on uses (none when the event has no waiting room). The token
+ * is checked first (no admission: ADMISSION_REQUIRED, whatever else is asked), then the seats it may hold. A lapsed
+ * token is let through to useAdmission, which accepts it only for the booking it was used for already.
+ */
 async function admissionFor(
   deps: BookingsRouteDeps,
   body: { eventId: string; admissionToken?: string | undefined },
@@ -141,13 +154,13 @@ async function admissionFor(
 ): Promise<Admission | undefined> {
   const record = await sharedOnSaleCache(deps.orm).get(body.eventId);
   if (!record?.waitingRoom) return undefined;
+  const admission = await readAdmission(record, body.admissionToken, customerId);
   checkAdmissionSeats(record, 'seatIds' in selection ? selection.seatIds.length : selection.quantity);
-  const admission = await verifyAdmission(record, body.admissionToken, customerId);
   await useAdmission(deps.orm.em.fork(), admission, bookingId);
   return admission;
 }
 
-async function holdAdmitted(deps: BookingsRouteDeps, claims: SeatClaims, c: HoldContext, request: HoldRequest) {
+async function holdAdmitted(deps: BookingsRouteDeps, claims: SeatClaims, c: HoldContext, request: HoldRequest, progress: HoldProgress) {
   const principal = principalOf(c);
   const body = c.req.valid('json');
   const { bookingId, selection, key, holdTtlMs, deadline, known, abandoned } = request;
@@ -188,6 +201,7 @@ async function holdAdmitted(deps: BookingsRouteDeps, claims: SeatClaims, c: Hold
     ...(claimedHold ? { claimedHold } : {}),
   };
   let answer;
+  progress.booking = 'maybe';
   try {
     answer = await holdWithStart(deps.client, input, {
       deadline,
@@ -205,6 +219,7 @@ async function holdAdmitted(deps: BookingsRouteDeps, claims: SeatClaims, c: Hold
     // The saga of this key ended before its booking could be written: this key can hold nothing now, and a hold
     // claimed for it just now has no saga to adopt it.
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      progress.booking = 'none';
       if (claimedHold) await claims.release(bookingId).catch(() => undefined);
       throw new DomainError(
         'conflict',
@@ -214,13 +229,17 @@ async function holdAdmitted(deps: BookingsRouteDeps, claims: SeatClaims, c: Hold
     }
     // The saga could not start: a claim nobody can come back for (no key) is given back at once, unless the saga turns
     // out to run after all. A keyed request's claim stays for its retry, which claims the same hold id, gets this
-    // hold and starts the saga with it; with no retry it lapses at its expiry like any unpaid hold.
-    if (claimedHold && key === undefined && (await sagaNeverStarted(deps.client, bookingId, deadline))) {
-      await claims.release(bookingId).catch(() => undefined);
+    // hold and starts the saga with it; with no retry it lapses at its expiry like any unpaid hold. The admission is
+    // given back unless the saga may run (Temporal cannot say it does not).
+    if (await sagaNeverStarted(deps.client, bookingId, deadline)) {
+      progress.booking = 'none';
+      if (claimedHold && key === undefined) await claims.release(bookingId).catch(() => undefined);
     }
     throw err;
   }
   if (!answer.ok) {
+    // The saga refused the hold and ended: it holds nothing.
+    progress.booking = 'none';
     throw refusalOf(answer, { errors: answer.seatIds.map((id) => ({ field: `seats.${id}`, message: 'is already taken' })) });
   }
   if (abandoned()) {

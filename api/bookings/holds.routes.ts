@@ -1,14 +1,6 @@
 // The hold route: a new booking starts its saga and answers with the seats held, declared with every answer it gives.
 import { createRoute, type RouteHandler } from '@hono/zod-openapi';
-import {
-  BAD_INPUT,
-  MONEY_ROUTE_PROBLEMS,
-  NEEDS_TOKEN,
-  idempotencyKeyHeader,
-  jsonAnswer,
-  jsonBody,
-  problemAnswer,
-} from '../../common/http/openapi.ts';
+import { MONEY_ROUTE_PROBLEMS, NEEDS_TOKEN, idempotencyKeyHeader, jsonAnswer, jsonBody, problemAnswer } from '../../common/http/openapi.ts';
 import { idempotencyKeyDescription, idempotencyProblems } from '../../common/http/idempotency.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import type { BookingsAccess } from './bookings.deps.ts';
@@ -27,8 +19,9 @@ export const holdRoute = createRoute({
     'A hold whose answer never reached the client is not lost: a retry with the same `Idempotency-Key` replays it (the same booking, from the same saga), and one nobody comes back for is released at its `expiresAt`, like any unpaid hold. ' +
     'A request without an `Idempotency-Key` whose client goes away before the answer (it disconnects, or the gateway gives up waiting) holds nothing: nobody could come back for it, so its seats are given back at once and its booking, if one started, is cancelled. ' +
     'When this process already has as many seat claims in flight as it may, the answer is 429 HOLDS_BUSY with `Retry-After`, at once; when the events service does not answer the claim within 10 s it is 503 SEAT_CLAIM_TIMEOUT with `Retry-After`. ' +
-    'While the event’s waiting room is on (GET /events/{id}/on-sale), a hold needs `admissionToken`, this account’s admission for this event from GET /events/{id}/queue/me: none, a forged one or another account’s or event’s is 403 ADMISSION_REQUIRED, a lapsed one 403 ADMISSION_EXPIRED, one that held already 403 ADMISSION_USED, and more seats than the on-sale’s `maxSeatsPerCustomer` 422 ADMISSION_SEAT_LIMIT. ' +
-    'The admission is used before any seat is claimed, once; a hold refused because its seats are taken (SEATS_UNAVAILABLE, SEAT_NOT_FOUND, HOLD_LIMIT_EXCEEDED, HOLDS_BUSY) gives it back, so other seats may be tried until it expires, and a retry with the same `Idempotency-Key` may use it again.',
+    'While the event’s waiting room is on (GET /events/{id}/on-sale), a hold needs `admissionToken`, this account’s admission for this event from GET /events/{id}/queue/me. The token is checked first: none, a forged one or another account’s or event’s is 403 ADMISSION_REQUIRED, a lapsed one 403 ADMISSION_EXPIRED, one that held already 403 ADMISSION_USED; then more seats than the on-sale’s `maxSeatsPerCustomer` is 422 ADMISSION_SEAT_LIMIT. ' +
+    'The admission is used before any seat is claimed, once. A hold that comes to no booking (refused: SEATS_UNAVAILABLE, SEAT_NOT_FOUND, HOLD_LIMIT_EXCEEDED, EVENT_NOT_ON_SALE, HOLD_FAILED, …; HOLDS_BUSY, SEAT_CLAIM_TIMEOUT, BOOKING_KEY_SPENT, REQUEST_ABANDONED before its booking started, or a booking that could not be started) gives it back, so the hold may be tried again until the admission expires. ' +
+    'A hold whose outcome is not known (BOOKING_OUTCOME_PENDING) keeps it for its booking: a retry with the same `Idempotency-Key` answers that booking, after the admission’s expiry too, and a key whose booking exists needs no admission at all.',
   ...NEEDS_TOKEN,
   request: {
     headers: idempotencyKeyHeader(
@@ -60,7 +53,9 @@ export const holdRoute = createRoute({
     429: problemAnswer(
       'Too many holds are being claimed by this bookings process right now (HOLDS_BUSY, with Retry-After): nothing was held and no booking started; retry',
     ),
-    ...BAD_INPUT,
+    422: problemAnswer(
+      'The request is not valid (VALIDATION_FAILED, with the offending fields; SEAT_NOT_FOUND for a seat the event does not have), or asks an admission for more seats than the on-sale’s `maxSeatsPerCustomer` (ADMISSION_SEAT_LIMIT)',
+    ),
   },
 });
 

@@ -7,6 +7,7 @@ import { ADMIN_PROBLEMS, BAD_INPUT, NEEDS_TOKEN, PUBLIC, jsonAnswer, jsonBody, p
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
 import { AUTO_RATE } from '../../workflows/on-sale-messages.ts';
 import type { BookingsAccess } from './bookings.deps.ts';
+import { retryAfterProblemAnswer } from './schemas.ts';
 
 export const EventParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'The event' }) });
 
@@ -67,7 +68,10 @@ export const OnSaleSchema = z
     openedAt: z.iso.datetime().nullable().openapi({ description: 'When the admitter drew the pre-queue’s order' }),
     soldOutAt: z.iso.datetime().nullable(),
     updatedAt: z.iso.datetime(),
-    admitterWorkflowId: z.string().openapi({ description: 'The admitter’s workflow (on-sale-<eventId>), while the waiting room is on' }),
+    admitterWorkflowId: z.string().openapi({
+      description:
+        'The id of the event’s admitter workflow, on-sale-<eventId>, whatever its state: it runs from the PUT that turns the waiting room on until the event sells out, its sale is over or the waiting room is turned off, and then stays in Temporal’s history (its result and progress); with the waiting room never on there is none',
+    }),
   })
   .openapi('OnSale');
 
@@ -85,7 +89,9 @@ export const putOnSaleRoute = createRoute({
     200: jsonAnswer(OnSaleSchema, 'The settings saved'),
     404: problemAnswer('No event with this id has reached the bookings service (EVENT_NOT_FOUND)'),
     409: problemAnswer('The event is cancelled or completed (EVENT_NOT_ON_SALE)'),
-    503: problemAnswer('The admitter could not be started or told (ADMITTER_UNAVAILABLE): the settings are saved; send them again'),
+    503: retryAfterProblemAnswer(
+      'The admitter could not be started or told (ADMITTER_UNAVAILABLE, with Retry-After): the settings are saved; send them again',
+    ),
     ...ADMIN_PROBLEMS,
     ...BAD_INPUT,
   },

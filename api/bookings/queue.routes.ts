@@ -6,6 +6,7 @@ import { text } from '../../common/http/text.ts';
 import { PLACE_STATES } from '../../domain/bookings/queue.ts';
 import type { BookingsAccess } from './bookings.deps.ts';
 import { EventParam } from './on-sale.routes.ts';
+import { retryAfterProblemAnswer } from './schemas.ts';
 
 const tags = ['Waiting room'];
 
@@ -42,9 +43,12 @@ const QueueMeQuery = z.object({
     .openapi({ param: { name: 'ticket', in: 'query' }, description: 'A queue ticket to check: it must be this account’s for this event' }),
 });
 
-const QUEUE_PROBLEMS = {
+/** The answers of the routes on a place of one's own (read, follow, leave). */
+const PLACE_PROBLEMS = {
   ...TOKEN_PROBLEMS,
-  404: problemAnswer('No place of this account in this event’s queue (NOT_IN_QUEUE)'),
+  404: problemAnswer(
+    'The event has no on-sale settings (ON_SALE_NOT_SET), or this account has no place in its queue (NOT_IN_QUEUE: join with POST /events/{id}/queue)',
+  ),
   ...BAD_INPUT,
 };
 
@@ -55,15 +59,19 @@ export const joinQueueRoute = createRoute({
   summary: 'Join an event’s waiting room',
   description:
     'One place per account: joining again (another device, a refresh) answers the same place with 200. Before the opening the place is in the pre-queue, whose order the opening draws at random, so arriving early gives no advantage; after it, places queue in arrival order. ' +
-    'Joins are limited per client address (the on-sale’s `joinsPerAddressPerMinute`) and per account (20 a minute): past either, 429 TOO_MANY_REQUESTS with Retry-After.',
+    'A place whose admission expired unused is no place to keep: joining again gives a new place at the back, in arrival order, with a new queue ticket (201), and its old admission token is void. ' +
+    'Joins are limited per client address (the on-sale’s `joinsPerAddressPerMinute`) and per account (20 a minute): past either, 429 TOO_MANY_REQUESTS with Retry-After. ' +
+    'An event whose waiting room is off, that has sold out, or that is cancelled or completed takes no joins (409), even from an account with a place.',
   ...NEEDS_TOKEN,
   request: { params: EventParam },
   responses: {
-    201: jsonAnswer(QueuePlaceSchema, 'Joined: the new place'),
+    201: jsonAnswer(QueuePlaceSchema, 'Joined: a new place (the first, or one at the back after an admission expired unused)'),
     200: jsonAnswer(QueuePlaceSchema, 'Already in the queue: the same place'),
     404: problemAnswer('The event has no on-sale settings (ON_SALE_NOT_SET)'),
-    409: problemAnswer('The event has no waiting room (WAITING_ROOM_OFF), or has sold out (EVENT_SOLD_OUT: join its waiting list)'),
-    429: problemAnswer('Too many joins from this address or account (TOO_MANY_REQUESTS, with Retry-After)'),
+    409: problemAnswer(
+      'The event has no waiting room (WAITING_ROOM_OFF: hold with POST /bookings directly), has sold out (EVENT_SOLD_OUT: join its waiting list), or is cancelled or completed (EVENT_NOT_ON_SALE)',
+    ),
+    429: retryAfterProblemAnswer('Too many joins from this address or account (TOO_MANY_REQUESTS, with Retry-After)'),
     ...TOKEN_PROBLEMS,
     ...BAD_INPUT,
   },
@@ -79,7 +87,7 @@ export const queueMeRoute = createRoute({
   responses: {
     200: jsonAnswer(QueuePlaceSchema, 'The place now'),
     403: problemAnswer('The queue ticket sent is not this account’s for this event (QUEUE_TICKET_NOT_YOURS)'),
-    ...QUEUE_PROBLEMS,
+    ...PLACE_PROBLEMS,
   },
 });
 
@@ -89,12 +97,12 @@ export const queueStreamRoute = createRoute({
   tags,
   summary: 'My place in the queue, live (server-sent events)',
   description:
-    'A `place` message at once (the same body as GET …/queue/me), then one whenever it changes (read every 2 s), until the place is admitted and used, expired or sold out. Comment lines keep an idle stream open.',
+    'A `place` message at once (the same body as GET …/queue/me), then one whenever it changes (read every 2 s), until the place is admitted and used, expired or sold out. Comment lines keep an idle stream open. A missing place or on-sale is answered before the stream starts (404); a read that fails later ends the stream.',
   ...NEEDS_TOKEN,
   request: { params: EventParam },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...QUEUE_PROBLEMS,
+    ...PLACE_PROBLEMS,
   },
 });
 
@@ -108,7 +116,7 @@ export const leaveQueueRoute = createRoute({
   responses: {
     204: { description: 'Left' },
     409: problemAnswer('The place’s admission has held already (ADMISSION_USED)'),
-    ...QUEUE_PROBLEMS,
+    ...PLACE_PROBLEMS,
   },
 });
 

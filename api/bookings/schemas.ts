@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { markOutcomePending } from '../../common/http/idempotency.ts';
+import { problemAnswer } from '../../common/http/openapi.ts';
 import { ProblemSchema, problemBody } from '../../common/http/problem.ts';
 import { text } from '../../common/http/text.ts';
 import { traceFields } from '../../common/observability/tracing.ts';
@@ -160,6 +161,14 @@ export const OutcomePendingProblemSchema = ProblemSchema.extend({
       'With BOOKING_OUTCOME_PENDING: GET this (under the API’s base, /api/v1 through the gateway) to see the outcome; the Location header names the same booking',
   }),
 }).openapi('OutcomePendingProblem');
+
+/** A problem answered with Retry-After (a 429, or a 503 worth retrying in a moment), its header declared. */
+export function retryAfterProblemAnswer(description: string) {
+  return {
+    ...problemAnswer(description),
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const } } },
+  };
+}
 
 /** The headers of 503 BOOKING_OUTCOME_PENDING, declared on the routes that answer it. */
 export const OUTCOME_PENDING_HEADERS = {

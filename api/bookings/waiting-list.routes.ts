@@ -5,10 +5,11 @@ import type { MiddlewareHandler } from 'hono';
 import { requireRole } from '../../common/auth/middleware.ts';
 import { ADMIN_PROBLEMS, BAD_INPUT, NEEDS_TOKEN, TOKEN_PROBLEMS, jsonAnswer, jsonBody, problemAnswer } from '../../common/http/openapi.ts';
 import type { AppEnv, ServiceApp } from '../../common/http/service-app.ts';
-import { MAX_WAITING_LIST_SEATS, OFFER_WINDOW_LIMITS } from '../../domain/bookings/waiting-list.ts';
+import { OFFER_WINDOW_LIMITS, WAITING_LIST_SEATS_BOUND } from '../../domain/bookings/waiting-list.ts';
 import { PASSED_OVER_LIMIT } from '../../domain/bookings/waiting-list-offers.ts';
 import { WAITING_LIST_STATES } from '../../entities/bookings/waiting-list.entity.ts';
 import type { BookingsAccess } from './bookings.deps.ts';
+import { retryAfterProblemAnswer } from './schemas.ts';
 
 const tags = ['Waiting list'];
 const adminTags = ['Admin: waiting list'];
@@ -17,12 +18,11 @@ const EventParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'p
 
 export const JoinWaitingListSchema = z
   .object({
-    seats: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_WAITING_LIST_SEATS)
-      .openapi({ example: 2, description: `Seats wanted together, in one section (1 to ${MAX_WAITING_LIST_SEATS})` }),
+    seats: z.number().int().min(1).max(WAITING_LIST_SEATS_BOUND).openapi({
+      example: 2,
+      description:
+        'Seats wanted together, in one section: at least 1, and no more than one customer may hold of the event (the platform’s limit per customer, SEATS_PER_CUSTOMER_MAX, 10 by default, and while the event sells through its waiting room its on-sale’s `maxSeatsPerCustomer`); more is 422 WAITING_LIST_SEAT_LIMIT',
+    }),
     sectionId: z.uuid().optional().openapi({ description: 'The section wanted; without it, seats in any one section' }),
   })
   .openapi('WaitingListJoin');
@@ -81,7 +81,7 @@ export const joinRoute = createRoute({
   tags,
   summary: 'Join the waiting list of a sold-out event',
   description:
-    'Only while the seats asked for cannot be booked: with that many seats free together in one section (the one asked for, or any) the answer is 409 EVENT_NOT_SOLD_OUT: book them instead. One entry per account and event: joining again (another device) answers the same entry, 200. Seats that come back (an expired hold, a cancellation, a refund) are offered in list order: a booking is held for you for the event’s offer window, you are told in the app and by email, and paying it accepts the offer. ' +
+    'Only while the seats asked for cannot be booked: with that many seats free together in one section (the one asked for, or any) the answer is 409 EVENT_NOT_SOLD_OUT: book them instead. One entry per account and event: joining again (another device) answers the same entry, 200, whatever its state. An event that is cancelled or completed takes no one (409 EVENT_NOT_ON_SALE). Seats that come back (an expired hold, a cancellation, a refund) are offered in list order: a booking is held for you for the event’s offer window, you are told in the app and by email, and paying it accepts the offer. ' +
     `An entry for several seats is served once that many are free together in one section; a later, smaller entry may be served first meanwhile, but after ${PASSED_OVER_LIMIT} such passes the seats of its sections are kept for it until it is served.`,
   ...NEEDS_TOKEN,
   request: { params: EventParam, body: jsonBody(JoinWaitingListSchema) },
@@ -89,9 +89,16 @@ export const joinRoute = createRoute({
     201: jsonAnswer(WaitingListEntrySchema, 'On the list'),
     200: jsonAnswer(WaitingListEntrySchema, 'Already on the list: your entry'),
     404: problemAnswer('No event on sale with this id (EVENT_NOT_FOUND), or no such section in it (SECTION_NOT_FOUND)'),
-    409: problemAnswer('The seats asked for are free: book them instead (EVENT_NOT_SOLD_OUT)'),
+    409: problemAnswer(
+      'The seats asked for are free: book them instead (EVENT_NOT_SOLD_OUT); or the event is cancelled or completed (EVENT_NOT_ON_SALE)',
+    ),
+    422: problemAnswer(
+      'The request is not valid (VALIDATION_FAILED, with the offending fields), or asks for more seats than one customer may hold of this event (WAITING_LIST_SEAT_LIMIT)',
+    ),
+    503: retryAfterProblemAnswer(
+      'The event’s free seats could not be read from the events service (SEATS_NOT_READ, with Retry-After): nothing was joined; retry',
+    ),
     ...TOKEN_PROBLEMS,
-    ...BAD_INPUT,
   },
 });
 
@@ -111,12 +118,15 @@ export const leaveRoute = createRoute({
   tags,
   summary: 'Leave the waiting list (an open offer is given up)',
   description:
-    'An offer you hold is given up with it: its booking is cancelled and the seats go to the next entry. Leaving again answers the entry as it is.',
+    'An offer you hold is given up with it: its booking is cancelled and the seats go to the next entry. Leaving again answers the entry as it is, and cancels the offer’s booking again while it still holds its seats (so a leave answered 503 OFFER_NOT_CANCELLED is completed by its retry). An offer already paid cannot be left: cancel its booking instead.',
   ...NEEDS_TOKEN,
   request: { params: EventParam },
   responses: {
     200: jsonAnswer(WaitingListEntrySchema, 'Your entry, left'),
-    409: problemAnswer('Your offer was accepted: cancel its booking instead (WAITING_LIST_OFFER_ACCEPTED)'),
+    409: problemAnswer('Your offer was accepted (its booking paid): cancel its booking instead (WAITING_LIST_OFFER_ACCEPTED)'),
+    503: retryAfterProblemAnswer(
+      'You have left the list, but the offer’s booking could not be cancelled right now (OFFER_NOT_CANCELLED, with Retry-After): leave again to cancel it',
+    ),
     ...NOT_ON_LIST,
     ...TOKEN_PROBLEMS,
     ...BAD_INPUT,

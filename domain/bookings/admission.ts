@@ -1,8 +1,8 @@
 // Admission tokens and queue tickets (JWS, HMAC-SHA256 with the event's own key from on_sale), and the use of an
-// admission by a hold: marked used in one statement before any seat is claimed, given back when the hold found its
-// seats taken, so a customer who lost a race may try other seats while the admission lasts.
+// admission by a hold: marked used in one statement before any seat is claimed, given back when the hold came to no
+// booking (its seats taken, the claim or the saga not made), so a customer may try again while the admission lasts.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { DomainError } from '../../common/errors/domain-error.ts';
 import type { OnSaleRecord } from './on-sale.ts';
 
@@ -54,7 +54,16 @@ function admissionRequired(why: string): DomainError {
 }
 
 function admissionExpired(): DomainError {
-  return new DomainError('forbidden', 'ADMISSION_EXPIRED', 'The admission has expired unused; join the queue again for a new place.');
+  return new DomainError(
+    'forbidden',
+    'ADMISSION_EXPIRED',
+    'The admission has expired unused; join the queue again (POST /events/{id}/queue) for a new place at the back.',
+  );
+}
+
+/** An admission as its token names it; `lapsed` when the token's expiry has passed (see readAdmission). */
+export interface PresentedAdmission extends Admission {
+  lapsed: boolean;
 }
 
 /**
@@ -62,6 +71,17 @@ function admissionExpired(): DomainError {
  * another account's or event's, is no admission at all) and its expiry (ADMISSION_EXPIRED).
  */
 export async function verifyAdmission(record: OnSaleRecord, token: string | undefined, customerId: string): Promise<Admission> {
+  const { lapsed, ...admission } = await readAdmission(record, token, customerId);
+  if (lapsed) throw admissionExpired();
+  return admission;
+}
+
+/**
+ * Checks the token as verifyAdmission does, but answers a lapsed token of this account and event as `lapsed` rather
+ * than refusing it: a hold retried with the same Idempotency-Key after the expiry joins the booking the admission was
+ * used for (useAdmission decides; a lapsed admission holds nothing new).
+ */
+export async function readAdmission(record: OnSaleRecord, token: string | undefined, customerId: string): Promise<PresentedAdmission> {
   if (!token) throw admissionRequired('none was sent');
   try {
     const { payload } = await jwtVerify(token, keyOf(record), {
@@ -72,18 +92,21 @@ export async function verifyAdmission(record: OnSaleRecord, token: string | unde
       requiredClaims: ['sub', 'jti', 'exp', 'eid'],
       clockTolerance: 0,
     });
-    if (payload.eid !== record.eventId) throw admissionRequired('it is for another event');
-    if (payload.sub !== customerId) throw admissionRequired('it is another account’s');
-    return { customerId, eventId: record.eventId, admissionId: payload.jti!, expiresAt: new Date(payload.exp! * 1000) };
+    return { ...admissionOf(record, payload, customerId), lapsed: false };
   } catch (err) {
     if (err instanceof DomainError) throw err;
-    if (err instanceof joseErrors.JWTExpired) {
-      // Expired, but only a token of this account and event says so: another's stays "required".
-      const claims = err.payload;
-      if (claims.sub === customerId && claims.eid === record.eventId) throw admissionExpired();
-    }
+    // Expired, but only a token of this account and event says so: another's stays "required". The signature and the
+    // other claims were checked before the expiry (jose checks the expiry last).
+    if (err instanceof joseErrors.JWTExpired) return { ...admissionOf(record, err.payload, customerId), lapsed: true };
     throw admissionRequired('the token is not valid');
   }
+}
+
+function admissionOf(record: OnSaleRecord, claims: JWTPayload, customerId: string): Admission {
+  if (claims.eid !== record.eventId) throw admissionRequired('it is for another event');
+  if (claims.sub !== customerId) throw admissionRequired('it is another account’s');
+  if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number') throw admissionRequired('the token is not valid');
+  return { customerId, eventId: record.eventId, admissionId: claims.jti, expiresAt: new Date(claims.exp * 1000) };
 }
 
 /** Whether a queue ticket is this account's, for this event. */
@@ -103,9 +126,10 @@ export async function queueTicketIsFor(record: OnSaleRecord, ticket: string, cus
 
 /**
  * Uses the admission for the booking `bookingId`, in one statement: only an admitted, unexpired entry with this very
- * admission turns used. The same booking may use it again (a retry with the same Idempotency-Key joins its first try).
+ * admission turns used. The same booking may use it again, its expiry passed or not (a retry with the same
+ * Idempotency-Key joins its first try, whose booking may exist); a lapsed admission holds nothing new.
  */
-export async function useAdmission(em: EntityManager, admission: Admission, bookingId: string): Promise<void> {
+export async function useAdmission(em: EntityManager, admission: Admission & { lapsed?: boolean }, bookingId: string): Promise<void> {
   const used = await em.execute<{ ok: number }[]>(
     `update queue_entry set state = 'used', used_at = coalesce(used_at, now()), booking_id = ?
      where event_id = ? and customer_id = ? and admission_id = ?
@@ -118,15 +142,22 @@ export async function useAdmission(em: EntityManager, admission: Admission, book
     `select state, admission_id, coalesce(expires_at <= now(), false) as expired from queue_entry where event_id = ? and customer_id = ?`,
     [admission.eventId, admission.customerId],
   );
-  if (!entry || entry.admission_id !== admission.admissionId) throw admissionRequired('it is not this account’s admission now');
+  if (!entry || entry.admission_id !== admission.admissionId) {
+    // A lapsed token whose place has moved on (left, or joined again at the back) is still this account's, expired.
+    if (admission.lapsed) throw admissionExpired();
+    throw admissionRequired('it is not this account’s admission now');
+  }
   if (entry.state === 'used') {
     throw new DomainError('forbidden', 'ADMISSION_USED', 'This admission has been used by a hold already; each admission holds once.');
   }
-  if (entry.state === 'expired' || entry.expired) throw admissionExpired();
+  if (entry.state === 'expired' || entry.expired || admission.lapsed) throw admissionExpired();
   throw admissionRequired(`the place is ${entry.state}`);
 }
 
-/** Gives an admission back after its hold found no seats: admitted again until its own expiry. */
+/**
+ * Gives an admission back after its hold came to no booking (refused, not started, abandoned before its saga): admitted
+ * again until its own expiry, for another try. Only the use by this booking is undone.
+ */
 export async function giveAdmissionBack(em: EntityManager, admission: Admission, bookingId: string): Promise<void> {
   await em.execute(
     `update queue_entry set state = 'admitted', used_at = null, booking_id = null

@@ -30,12 +30,7 @@ export function createBookingMetrics(registry: client.Registry) {
       registers,
     }),
     // The waiting room (domain/bookings/queue.ts), set and counted by the admitter's steps.
-    queueLength: new client.Gauge({
-      name: 'eventix_queue_length',
-      help: 'Customers waiting in an event’s waiting room (pre-queue included), as of the admitter’s last step',
-      labelNames: ['event'],
-      registers,
-    }),
+    queueLength: queueLengthGauge(registers),
     queueAdmitted: new client.Counter({
       name: 'eventix_queue_admitted_total',
       help: 'Customers admitted from a waiting room',
@@ -54,6 +49,48 @@ export function createBookingMetrics(registry: client.Registry) {
       labelNames: ['outcome'],
       registers,
     }),
+  };
+}
+
+/**
+ * How long a process shows an event's queue length after its last step there. The admitter steps every second, and its
+ * steps may run on any bookings worker: a worker that ran none of the last ones drops the event rather than keep an
+ * old figure beside the current one (the dashboard takes the max over the workers).
+ */
+export const QUEUE_LENGTH_FRESH_MS = 30_000;
+
+export interface QueueLengthGauge {
+  /** The event's waiting room at the admitter's step now. */
+  set(labels: { event: string }, waiting: number): void;
+  /** The event's admitter ended (sold out, sale over, waiting room off): the event leaves the gauge. */
+  remove(labels: { event: string }): void;
+}
+
+/** eventix_queue_length{event}: set by the admitter's steps, removed when it ends or when no step came for a while. */
+function queueLengthGauge(registers: client.Registry[], now: () => number = Date.now): QueueLengthGauge {
+  const setAt = new Map<string, number>();
+  const gauge = new client.Gauge({
+    name: 'eventix_queue_length',
+    help: 'Customers waiting in an event’s waiting room (pre-queue included), as of the admitter’s last step',
+    labelNames: ['event'],
+    registers,
+    collect() {
+      for (const [event, at] of setAt) {
+        if (now() - at < QUEUE_LENGTH_FRESH_MS) continue;
+        setAt.delete(event);
+        this.remove({ event });
+      }
+    },
+  });
+  return {
+    set(labels, waiting) {
+      setAt.set(labels.event, now());
+      gauge.set(labels, waiting);
+    },
+    remove(labels) {
+      setAt.delete(labels.event);
+      gauge.remove(labels);
+    },
   };
 }
 

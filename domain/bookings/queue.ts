@@ -38,13 +38,14 @@ interface EntryRaw {
   state: QueueState;
   admission_id: string | null;
   expires_at: Date | null;
+  /** Admitted, and past its expiry by the database's clock (the admitter has not swept it yet). */
+  lapsed: boolean;
   ahead: number | null;
 }
 
 function placeOf(r: EntryRaw): Place {
-  const lapsed = r.state === 'admitted' && r.expires_at !== null && new Date(r.expires_at).getTime() <= Date.now();
   const state: PlaceState =
-    r.state === 'waiting' ? (r.rank === null ? 'pre_queue' : 'waiting') : lapsed ? 'expired' : r.state === 'left' ? 'expired' : r.state;
+    r.state === 'waiting' ? (r.rank === null ? 'pre_queue' : 'waiting') : r.lapsed || r.state === 'left' ? 'expired' : r.state;
   const waiting = state === 'waiting';
   return {
     eventId: r.event_id,
@@ -59,35 +60,92 @@ function placeOf(r: EntryRaw): Place {
   };
 }
 
-const ENTRY_COLUMNS = 'q.event_id, q.customer_id, q.seq, q.joined_at, q.rank, q.state, q.admission_id, q.expires_at';
+const ENTRY_COLUMNS = `q.event_id, q.customer_id, q.seq, q.joined_at, q.rank, q.state, q.admission_id, q.expires_at,
+  coalesce(q.state = 'admitted' and q.expires_at <= now(), false) as lapsed`;
 /** The waiting ranked before an entry: an index-only range count on queue_entry_waiting_idx. */
 const AHEAD = `case when q.state = 'waiting' and q.rank is not null then (select count(*)::int from queue_entry w
   where w.event_id = q.event_id and w.state = 'waiting' and w.rank < q.rank) end as ahead`;
 
+/** Event states past which a sale is over: the admitter has ended, and joins are refused. */
+const SALE_OVER = `('cancelled', 'completed')`;
+
+/** A place to join (or join again) only while the sale takes joins: its waiting room on, not sold out, not over. */
+const SALE_TAKES_JOINS = `s.waiting_room and s.sold_out_at is null
+  and not exists (select 1 from event_catalog c where c.event_id = s.event_id and c.status in ${SALE_OVER})`;
+
+/** A new place's rank: none before the opening (the opening draws it), else the next of the late arrivals. */
+const NEW_RANK = `case when now() < s.opens_at then null else nextval('queue_entry_late_rank') end`;
+
 /**
  * Joins the event's waiting room: one statement in the common case. Before the opening the place has no rank (the
  * opening shuffles the pre-queue); after it, the next rank of the late-arrival sequence, behind every shuffled one.
- * A second join of the same account (another device, a refresh) finds the first place and changes nothing.
+ * A second join of the same account (another device, a refresh) finds the first place and changes nothing, unless
+ * that place's admission expired unused: then the join is a new place at the back, in arrival order, as if the account
+ * had left and joined again (its old tokens are void). `created` says a new place was taken.
  */
 export async function joinQueue(em: EntityManager, record: OnSaleRecord, customerId: string): Promise<{ place: Place; created: boolean }> {
-  const inserted = await em.execute<EntryRaw[]>(
-    `insert into queue_entry as q (event_id, customer_id, rank)
-     select s.event_id, ?, case when now() < s.opens_at then null else nextval('queue_entry_late_rank') end
-     from on_sale s where s.event_id = ? and s.waiting_room and s.sold_out_at is null
-     on conflict do nothing
-     returning ${ENTRY_COLUMNS}, ${AHEAD}`,
+  const inserted = await insertPlace(em, record.eventId, customerId);
+  if (inserted) return { place: inserted, created: true };
+  // Nothing was inserted: the account has a place, or the sale refused the join. One statement reads both, fresh
+  // (not from a process's copy of the settings).
+  const [row] = await em.execute<(Partial<EntryRaw> & { waiting_room: boolean; sold_out: boolean; over: boolean })[]>(
+    `select s.waiting_room, s.sold_out_at is not null as sold_out,
+       exists (select 1 from event_catalog c where c.event_id = s.event_id and c.status in ${SALE_OVER}) as over, p.*
+     from on_sale s
+     left join lateral (select ${ENTRY_COLUMNS}, ${AHEAD} from queue_entry q where q.event_id = s.event_id and q.customer_id = ?) p on true
+     where s.event_id = ?`,
     [customerId, record.eventId],
   );
-  if (inserted[0]) return { place: placeOf(inserted[0]), created: true };
-  const place = await readPlace(em, record.eventId, customerId);
-  if (place) return { place, created: false };
-  // Nothing was inserted and there is no place: the settings refused it (read fresh, not from a process's copy).
-  const [now] = await em.execute<{ waiting_room: boolean; sold_out: boolean }[]>(
-    'select waiting_room, sold_out_at is not null as sold_out from on_sale where event_id = ?',
-    [record.eventId],
-  );
-  if (now?.sold_out) throw soldOut();
+  if (row?.over) throw saleOver();
+  if (!row?.waiting_room) throw waitingRoomOff();
+  const place = row.customer_id ? placeOf(row as EntryRaw) : null;
+  if (place && place.state !== 'expired') return { place, created: false };
+  if (row.sold_out) throw soldOut();
+  const again = place ? await rejoin(em, record.eventId, customerId) : await insertPlace(em, record.eventId, customerId);
+  if (again) return { place: again, created: true };
+  // Another device joined (again) first, or the place left meanwhile: what is there now is the answer.
+  const now = await readPlace(em, record.eventId, customerId);
+  if (now && now.state !== 'expired') return { place: now, created: false };
   throw waitingRoomOff();
+}
+
+/** A new place, when the account has none and the sale takes joins; null otherwise. One statement. */
+async function insertPlace(em: EntityManager, eventId: string, customerId: string): Promise<Place | null> {
+  const [row] = await em.execute<EntryRaw[]>(
+    `insert into queue_entry as q (event_id, customer_id, rank)
+     select s.event_id, ?, ${NEW_RANK}
+     from on_sale s where s.event_id = ? and ${SALE_TAKES_JOINS}
+     on conflict do nothing
+     returning ${ENTRY_COLUMNS}, ${AHEAD}`,
+    [customerId, eventId],
+  );
+  return row ? placeOf(row) : null;
+}
+
+/**
+ * A place whose admission expired unused (or that left) becomes a new one at the back: a new arrival number (so a new
+ * queue ticket), a new rank behind everyone there, no admission. One statement; null when the place is not such a one
+ * any more (another device joined again first) or the sale takes no joins.
+ */
+async function rejoin(em: EntityManager, eventId: string, customerId: string): Promise<Place | null> {
+  const [row] = await em.execute<EntryRaw[]>(
+    `update queue_entry q set seq = default, joined_at = clock_timestamp(), rank = ${NEW_RANK}, state = 'waiting',
+       admission_id = null, admitted_at = null, expires_at = null, used_at = null, booking_id = null
+     from on_sale s
+     where q.event_id = ? and q.customer_id = ? and s.event_id = q.event_id and ${SALE_TAKES_JOINS}
+       and (q.state in ('expired', 'left') or (q.state = 'admitted' and q.expires_at <= now()))
+     returning ${ENTRY_COLUMNS}, ${AHEAD}`,
+    [eventId, customerId],
+  );
+  return row ? placeOf(row) : null;
+}
+
+export function saleOver(): DomainError {
+  return new DomainError(
+    'conflict',
+    'EVENT_NOT_ON_SALE',
+    'The event is cancelled or completed: its sale is over, and its waiting room takes no one.',
+  );
 }
 
 export function soldOut(): DomainError {

@@ -252,6 +252,7 @@ async function notify(tx: EntityManager, eventId: string, row: OfferedRow): Prom
       amountMinor: row.amount_minor,
       currency: row.currency?.trim() ?? null,
       expiresAt: new Date(row.expires_at!).toISOString(),
+      timeZone: summary.timeZone,
     },
     PRODUCER,
   );

@@ -16,6 +16,9 @@ const Availability = z.object({
   sections: z.array(z.object({ sectionId: z.uuid(), available: z.number().int() })),
 });
 
+/** The events service away: a moment is enough for another instance, or the same one back. */
+const SEATS_NOT_READ_RETRY_AFTER_SECONDS = 2;
+
 export function eventsFreeSeats(eventsUrls: string[], doFetch: typeof fetch = fetch): FreeSeats {
   const events = createServiceClient({ service: 'events', instances: eventsUrls, fetch: doFetch });
   return async (eventId) => {
@@ -28,7 +31,9 @@ export function eventsFreeSeats(eventsUrls: string[], doFetch: typeof fetch = fe
       });
     } catch (err) {
       if (err instanceof UpstreamUnavailable) {
-        throw new DomainError('unavailable', 'SEATS_NOT_READ', 'The free seats of the event could not be read right now. Try again.');
+        throw new DomainError('unavailable', 'SEATS_NOT_READ', 'The free seats of the event could not be read right now. Try again.', {
+          retryAfterSeconds: SEATS_NOT_READ_RETRY_AFTER_SECONDS,
+        });
       }
       throw err;
     }

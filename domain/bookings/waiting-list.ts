@@ -15,10 +15,16 @@ import {
   type WaitingListEntryRow,
   type WaitingListState,
 } from '../../entities/bookings/waiting-list.entity.ts';
+import type { BookingStatus } from '../../entities/bookings/booking.entity.ts';
 import type { FreeSection } from './waiting-list-seats.ts';
 
-/** Seats one entry may ask for: the platform's own hold limit per customer (SEATS_PER_CUSTOMER_MAX) by default. */
-export const MAX_WAITING_LIST_SEATS = 10;
+/**
+ * The most seats any entry may ask for, whatever the limits (the request's own bound, as a hold's); within it an entry
+ * asks for no more than its customer could hold (waitingListSeatLimit).
+ */
+export const WAITING_LIST_SEATS_BOUND = 50;
+/** SEATS_PER_CUSTOMER_MAX's default, for a process whose configuration does not say. */
+export const SEATS_PER_CUSTOMER_DEFAULT = 10;
 /** How long an offer's seats are held for the customer when the event sets no window of its own. */
 export const DEFAULT_OFFER_WINDOW_SECONDS = 15 * 60;
 export const OFFER_WINDOW_LIMITS = { min: 1, max: 24 * 60 * 60 } as const;
@@ -28,6 +34,36 @@ export interface JoinRequest {
   customerId: string;
   seats: number;
   sectionId?: string | undefined;
+  /** The seats this customer could hold of this event (waitingListSeatLimit); above it the join is refused. */
+  maxSeats?: number;
+}
+
+/**
+ * The seats one entry may ask for: what its customer could hold, as the hold path counts it. That is the platform's
+ * limit per customer (SEATS_PER_CUSTOMER_MAX) and, while the event sells through its waiting room, the on-sale's
+ * `maxSeatsPerCustomer` too: an offer holds no more than an admission could.
+ */
+export function waitingListSeatLimit(
+  perCustomerMax: number,
+  onSale: { waitingRoom: boolean; maxSeatsPerCustomer: number | null } | null,
+): number {
+  const admission = onSale?.waitingRoom && onSale.maxSeatsPerCustomer !== null ? onSale.maxSeatsPerCustomer : Infinity;
+  return Math.min(perCustomerMax, admission, WAITING_LIST_SEATS_BOUND);
+}
+
+function seatLimitExceeded(limit: number, seats: number): DomainError {
+  return new DomainError(
+    'invalid',
+    'WAITING_LIST_SEAT_LIMIT',
+    `An entry asks for at most ${limit} seat(s) of this event, as many as one customer may hold; ${seats} were asked for.`,
+    { errors: [{ field: 'seats', message: `at most ${limit} seat(s) per customer` }] },
+  );
+}
+
+/** The event as the bookings service's catalog knows it is over (cancelled or completed): nothing will be offered. */
+async function saleIsOver(em: EntityManager, eventId: string): Promise<boolean> {
+  const rows = await em.execute(`select 1 from event_catalog where event_id = ? and status in ('cancelled', 'completed')`, [eventId]);
+  return rows.length > 0;
 }
 
 export interface EntryView {
@@ -41,15 +77,20 @@ export const entryNotFound = () =>
 
 /**
  * Joins the list, or answers the entry the account has already (another device, a retry: one entry per account).
- * `freeSeats` reads the event's free seats now (for a new entry only): while the customer could book what they ask for, they are told to book.
+ * `freeSeats` reads the event's free seats now (for a new entry only): while the customer could book what they ask
+ * for, they are told to book. An event that is over (cancelled, completed) takes no one: its list is served no more.
  */
 export async function joinWaitingList(
   em: EntityManager,
   request: JoinRequest,
   freeSeats: () => Promise<FreeSection[] | null>,
 ): Promise<{ view: EntryView; created: boolean }> {
+  if (await saleIsOver(em, request.eventId)) {
+    throw new DomainError('conflict', 'EVENT_NOT_ON_SALE', 'The event is cancelled or completed: its waiting list takes no one.');
+  }
   const known = await em.findOne(WaitingListEntry, { eventId: request.eventId, customerId: request.customerId });
   if (known) return { view: await viewOf(em, known), created: false };
+  if (request.maxSeats !== undefined && request.seats > request.maxSeats) throw seatLimitExceeded(request.maxSeats, request.seats);
   const free = await freeSeats();
   if (!free) throw new DomainError('not_found', 'EVENT_NOT_FOUND', 'No event on sale with this id.');
   if (request.sectionId !== undefined && !free.some((s) => s.sectionId === request.sectionId)) {
@@ -76,9 +117,14 @@ export async function myEntry(em: EntityManager, eventId: string, customerId: st
   return viewOf(em, entry);
 }
 
+/** Booking states in which an offer's booking holds its seats, or may yet (its row not written: null). */
+const OFFER_LIVE: ReadonlySet<BookingStatus | null> = new Set([null, 'PENDING', 'HELD', 'PAYING']);
+
 /**
  * Leaves the list. An open offer is given up with it: the booking to cancel is returned, so its seats go to the next
- * entry. Leaving again answers the entry as it is; an accepted entry has its booking and cannot leave.
+ * entry. Leaving again answers the entry as it is and, while the offer it left still holds (or may yet hold) its seats,
+ * that booking to cancel again: a leave whose cancel did not get through is completed by its retry. An accepted entry
+ * (its offer's booking paid, even before a pass has seen it) has its booking and cannot leave.
  */
 export async function leaveWaitingList(
   em: EntityManager,
@@ -86,16 +132,19 @@ export async function leaveWaitingList(
   customerId: string,
 ): Promise<{ view: EntryView; cancel: string | null }> {
   return em.transactional(async (tx) => {
-    const [row] = await tx.execute<{ id: string }[]>(
-      'select id from waiting_list_entry where event_id = ? and customer_id = ? for update',
+    const [row] = await tx.execute<{ id: string; booking_status: BookingStatus | null }[]>(
+      `select e.id, b.status as booking_status from waiting_list_entry e left join booking b on b.id = e.offer_booking_id
+       where e.event_id = ? and e.customer_id = ? for update of e`,
       [eventId, customerId],
     );
     if (!row) throw entryNotFound();
     const entry = await tx.findOneOrFail(WaitingListEntry, { id: row.id }, { refresh: true });
-    if (entry.state === 'accepted') {
+    const paid = row.booking_status === 'CONFIRMED' || row.booking_status === 'REFUNDED';
+    if (entry.state === 'accepted' || (entry.state === 'offered' && paid)) {
       throw new DomainError('conflict', 'WAITING_LIST_OFFER_ACCEPTED', 'Your offer was accepted: cancel its booking instead.');
     }
-    const cancel = entry.state === 'offered' ? (entry.offerBookingId ?? null) : null;
+    const offerOpen = (entry.state === 'offered' || entry.state === 'left') && OFFER_LIVE.has(row.booking_status);
+    const cancel = offerOpen ? (entry.offerBookingId ?? null) : null;
     if (entry.state === 'waiting' || entry.state === 'offered') {
       entry.state = 'left';
       entry.updatedAt = new Date();

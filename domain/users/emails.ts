@@ -97,12 +97,25 @@ export function ticketTransferred(
   };
 }
 
-export function holdExpired(b: FactOf<typeof bookingExpiredV1>): Message {
+/**
+ * A hold that ran out unpaid. Its seats are released: on sale again, or offered to the event's waiting list. A booking
+ * that was a waiting-list offer (`waitingListOffer`, when the caller knows it) says the offer lapsed.
+ */
+export function holdExpired(b: FactOf<typeof bookingExpiredV1>, options: { waitingListOffer?: boolean } = {}): Message {
+  const data = { bookingId: b.bookingId, eventId: b.eventId };
+  if (options.waitingListOffer) {
+    return {
+      kind: 'hold_expired',
+      title: 'Your waiting-list offer lapsed',
+      body: `We held ${seatList(b.seats)} for you from the waiting list, but no payment arrived in time, so the offer has lapsed and the seats went to the next customer on the list. Booking reference: ${reference(b.bookingId)}.`,
+      data,
+    };
+  }
   return {
     kind: 'hold_expired',
     title: `Your hold on ${b.seats.length} seat(s) expired`,
-    body: `We held ${seatList(b.seats)} for you, but no payment arrived in time, so they are on sale again. Booking reference: ${reference(b.bookingId)}.`,
-    data: { bookingId: b.bookingId, eventId: b.eventId },
+    body: `We held ${seatList(b.seats)} for you, but no payment arrived in time, so the hold has ended and the seats were released. Booking reference: ${reference(b.bookingId)}.`,
+    data,
   };
 }
 
@@ -117,13 +130,17 @@ export function bookingCancelled(b: FactOf<typeof bookingCancelledV1>): Message 
   };
 }
 
-/** Seats came back and are held for a customer on the waiting list: paying the booking before it expires takes them. */
+/**
+ * Seats came back and are held for a customer on the waiting list: paying the booking before it expires takes them.
+ * The deadline is in the venue's time zone, as every time in these emails (a fact from before it named the zone: UTC).
+ */
 export function waitingListOffered(o: FactOf<typeof waitingListOfferedV1>): Message {
   const price = o.amountMinor ? ` for ${money(o.amountMinor, o.currency)}` : '';
+  const until = localEventTime(new Date(o.expiresAt), o.timeZone);
   return {
     kind: 'waiting_list_offer',
-    title: `Seats for you${o.eventTitle ? ` at ${o.eventTitle}` : ''}: pay by ${new Date(o.expiresAt).toUTCString()}`,
-    body: `Seats came back and you are next on the waiting list: ${seatList(o.seats)} are held for you${price} until ${new Date(o.expiresAt).toUTCString()}. Pay booking ${reference(o.bookingId)} to take them; unpaid, they go to the next customer on the list.`,
+    title: `Seats for you${o.eventTitle ? ` at ${o.eventTitle}` : ''}: pay by ${until}`,
+    body: `Seats came back and you are next on the waiting list: ${seatList(o.seats)} are held for you${price} until ${until}. Pay booking ${reference(o.bookingId)} to take them; unpaid, they go to the next customer on the list.`,
     data: {
       bookingId: o.bookingId,
       eventId: o.eventId,

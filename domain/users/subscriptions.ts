@@ -50,7 +50,14 @@ export function notificationsSubscription(deps: NotificationDeps): Omit<Subscrip
         (em, { data }) => notify(em, data.customerId, () => ticketsIssued(data), ticketsAttachment(deps.ticketsPdf, data)),
         options,
       ),
-      on(bookingExpiredV1, (em, { data }) => notify(em, data.customerId, () => holdExpired(data)), options),
+      on(
+        bookingExpiredV1,
+        async (em, { data }) => {
+          const waitingListOffer = await wasWaitingListOffer(em, data.customerId, data.bookingId);
+          await notify(em, data.customerId, () => holdExpired(data, { waitingListOffer }));
+        },
+        options,
+      ),
       on(bookingCancelledV1, (em, { data }) => notify(em, data.customerId, () => bookingCancelled(data)), options),
       on(paymentCapturedV1, (em, { data }) => notify(em, data.customerId, () => paymentReceipt(data)), options),
       on(paymentRefundedV1, (em, { data }) => notify(em, data.customerId, () => refundIssued(data)), options),
@@ -92,6 +99,18 @@ async function tellBothSides(em: EntityManager, notify: Notify, fact: Parameters
  * Tells a customer of ours: an inbox entry, and the email unless their preferences turned that kind off. An email
  * with attachments is not sent without them: if they cannot be had, the fact fails and comes again.
  */
+/**
+ * Whether the booking was a waiting-list offer: the customer was told of it (waiting-list.offered precedes the
+ * booking's expiry in the customer's order of facts).
+ */
+async function wasWaitingListOffer(em: EntityManager, customerId: string, bookingId: string): Promise<boolean> {
+  const rows = await em.execute<unknown[]>(
+    `select 1 from user_notification where user_id = ? and kind = 'waiting_list_offer' and data->>'bookingId' = ? limit 1`,
+    [customerId, bookingId],
+  );
+  return rows.length > 0;
+}
+
 function notifier(mailer: Mailer) {
   return async (
     em: EntityManager,
