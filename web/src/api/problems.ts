@@ -91,15 +91,34 @@ const WORDS: Record<string, string> = {
   FRAUD_SUSPECTED: 'The card was declined. Use another card.',
   INVALID_PAYMENT_METHOD: 'This card cannot be used. Try another card.',
   NETWORK_ERROR: 'Eventix could not be reached. Check your connection and try again.',
+  ON_SALE_NOT_SET: 'This event has no waiting room. Reload the page to choose seats.',
+  WAITING_ROOM_OFF: 'This event no longer sells through a waiting room. Reload the page to choose seats.',
+  EVENT_SOLD_OUT: 'The event has sold out, so the queue is closed. Join the waiting list for seats that come back.',
+  NOT_IN_QUEUE: 'You are not in the queue for this event. Join it to be admitted.',
+  QUEUE_TICKET_NOT_YOURS: 'This queue place belongs to another account. Join the queue with your own.',
+  TOO_MANY_REQUESTS: 'Too many tries to join from this device or account. Wait a moment and try again.',
+  ADMISSION_REQUIRED: 'This event sells through a waiting room: join the queue and wait for your turn before holding seats.',
+  ADMISSION_EXPIRED: 'Your turn to choose seats ran out before you held any. Join the queue again for a new place.',
+  ADMISSION_USED: 'Your turn has already been used for a hold. Find those seats in My bookings.',
+  ADMISSION_SEAT_LIMIT: 'That is more seats than one turn in the queue may hold for this event. Pick fewer.',
+  EVENT_NOT_SOLD_OUT: 'Seats are still free for this request: choose them on the seat map instead.',
+  WAITING_LIST_SEAT_LIMIT: 'That is more seats than one customer may ask for at this event. Ask for fewer.',
+  WAITING_LIST_ENTRY_NOT_FOUND: 'You are not on the waiting list for this event.',
+  WAITING_LIST_OFFER_ACCEPTED: 'You paid for the seats offered to you, so you can no longer leave the list. Cancel the booking instead.',
+  OFFER_NOT_CANCELLED: 'You have left the waiting list, but the seats held for you could not be released yet. Press Leave again.',
+  SEATS_NOT_READ: 'The free seats could not be checked just now. Nothing was changed: try again.',
+  SECTION_NOT_FOUND: 'That section is not part of this event. Pick another.',
 };
 
-/** The problem a failed call answered, or a network failure as one. */
+/** The problem a failed call answered (with its Retry-After, when it says how long to wait), or a network failure as one. */
 export function problemOf(error: unknown, response?: Response): Problem {
+  const retryAfter = Number(response?.headers.get('retry-after'));
+  const wait = retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {};
   if (error && typeof error === 'object' && 'code' in error && typeof (error as Problem).code === 'string') {
     const p = error as Problem;
-    return { ...p, status: p.status ?? response?.status ?? 0 };
+    return { ...p, ...wait, status: p.status ?? response?.status ?? 0 };
   }
-  return { status: response?.status ?? 0, code: response ? 'UNEXPECTED' : 'NETWORK_ERROR' };
+  return { status: response?.status ?? 0, code: response ? 'UNEXPECTED' : 'NETWORK_ERROR', ...wait };
 }
 
 /** The problem in words, never a bare code. */

@@ -6,13 +6,15 @@ interface BestAvailableProps {
   layout: SeatLayout;
   busy: boolean;
   canHold: boolean;
+  /** The most seats one hold may ask for here (an admission's limit); 20 when not said. */
+  maxQuantity?: number | undefined;
   onHold: (section: string, quantity: number) => void;
 }
 
-export function BestAvailable({ layout, busy, canHold, onHold }: BestAvailableProps) {
+export function BestAvailable({ layout, busy, canHold, maxQuantity = 20, onHold }: BestAvailableProps) {
   const onSale = layout.sections.filter((s) => s.priceMinor !== null);
   const [section, setSection] = useState(onSale[0]?.sectionId ?? '');
-  const [quantity, setQuantity] = useState(2);
+  const [quantity, setQuantity] = useState(Math.min(2, maxQuantity));
   if (onSale.length === 0) return null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -27,9 +29,9 @@ export function BestAvailable({ layout, busy, canHold, onHold }: BestAvailablePr
           id="best-quantity"
           type="number"
           min={1}
-          max={20}
+          max={maxQuantity}
           value={quantity}
-          onChange={(e) => setQuantity(Math.max(1, Number(e.target.value) || 1))}
+          onChange={(e) => setQuantity(Math.min(maxQuantity, Math.max(1, Number(e.target.value) || 1)))}
         />
       </div>
       <div className="field">

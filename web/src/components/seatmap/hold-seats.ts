@@ -1,5 +1,6 @@
 // Holding seats: POST /bookings with an Idempotency-Key (one per hold attempt, so a repeated click or a lost answer
-// never holds twice), and its refusals as the map needs them: the seats taken meanwhile, and how long to wait.
+// never holds twice), with the admission from the waiting room when the event sells through one, and its refusals as
+// the map needs them: the seats taken meanwhile, and how long to wait.
 import { api } from '../../api/client.ts';
 import type { components } from '../../api/bookings.gen.ts';
 import { problemOf, type Problem } from '../../api/problems.ts';
@@ -15,16 +16,15 @@ function takenSeats(problem: Problem): string[] {
   return (problem.errors ?? []).filter((e) => e.field.startsWith('seats.')).map((e) => e.field.slice('seats.'.length));
 }
 
-export async function holdSeats(eventId: string, request: HoldRequest, key: string): Promise<HoldOutcome> {
+/** Holds the seats; `admissionToken` is the customer's admission while the event's waiting room is on. */
+export async function holdSeats(eventId: string, request: HoldRequest, key: string, admissionToken?: string): Promise<HoldOutcome> {
   try {
     const { data, error, response } = await api.bookings.POST('/bookings', {
       params: { header: { 'idempotency-key': key } },
-      body: { eventId, ...request },
+      body: { eventId, ...request, ...(admissionToken ? { admissionToken } : {}) },
     });
     if (data) return { booking: data };
     const problem = problemOf(error, response);
-    const retryAfter = Number(response.headers.get('retry-after'));
-    if (retryAfter > 0) problem.retryAfterSeconds = retryAfter;
     return { problem, takenSeatIds: takenSeats(problem) };
   } catch {
     return { problem: problemOf(undefined), takenSeatIds: [] };

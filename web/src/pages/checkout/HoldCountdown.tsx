@@ -1,16 +1,8 @@
 // The time left to pay: shown by the second, told to screen readers once a minute (politely) and at the end (at once).
 // The deadline is the server's, so it is counted down on the server's clock: a device clock minutes off still shows
 // the time the hold really has.
-import { useEffect, useState } from 'react';
-import { serverNow } from '../../api/clock.ts';
-
-function secondsLeft(expiresAt: string): number {
-  return Math.max(0, Math.ceil((new Date(expiresAt).getTime() - serverNow()) / 1000));
-}
-
-function clock(seconds: number): string {
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
+import { useEffect } from 'react';
+import { clockText, useSecondsLeft } from '../../components/common/use-seconds-left.ts';
 
 function minutesWords(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
@@ -18,11 +10,7 @@ function minutesWords(seconds: number): string {
 }
 
 export function HoldCountdown({ expiresAt, onExpired }: { expiresAt: string; onExpired: () => void }) {
-  const [left, setLeft] = useState(() => secondsLeft(expiresAt));
-  useEffect(() => {
-    const timer = setInterval(() => setLeft(secondsLeft(expiresAt)), 1000);
-    return () => clearInterval(timer);
-  }, [expiresAt]);
+  const left = useSecondsLeft(expiresAt);
   useEffect(() => {
     if (left === 0) onExpired();
   }, [left, onExpired]);
@@ -30,7 +18,7 @@ export function HoldCountdown({ expiresAt, onExpired }: { expiresAt: string; onE
   return (
     <div className="hold-countdown">
       <p>
-        Seats held for you: <strong aria-hidden="true">{clock(left)}</strong> left to pay.
+        Seats held for you: <strong aria-hidden="true">{clockText(left)}</strong> left to pay.
       </p>
       {/* Only the minute is announced: a screen reader told every second could hear nothing else. */}
       <p className="visually-hidden" aria-live="polite">

@@ -1,11 +1,13 @@
 // The event page's seat map and hold: the live map, the customer's selection with its total, "best available", and
-// the hold that opens the checkout. Seats someone else takes meanwhile leave the selection on their own.
+// the hold that opens the checkout. Seats someone else takes meanwhile leave the selection on their own. While the
+// event sells through its waiting room, this is shown to an admitted customer only, and the hold sends the admission.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { idempotencyKey } from '../../api/client.ts';
 import type { components } from '../../api/events.gen.ts';
-import { describeProblem, mayHaveHappened, type Problem } from '../../api/problems.ts';
+import { mayHaveHappened, type Problem } from '../../api/problems.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { Link, navigate } from '../../app/router.tsx';
+import { ProblemMessage } from '../../components/common/ProblemMessage.tsx';
 import { BestAvailable } from '../../components/seatmap/BestAvailable.tsx';
 import { holdSeats, type HoldRequest } from '../../components/seatmap/hold-seats.ts';
 import { statusAt, type SeatLayout } from '../../components/seatmap/seat-layout.ts';
@@ -23,19 +25,23 @@ function stillFree(layout: SeatLayout, selected: ReadonlySet<string>): ReadonlyS
   return kept.length === selected.size ? selected : new Set(kept);
 }
 
-function HoldProblem({ problem }: { problem: Problem | undefined }) {
-  if (!problem) return null;
-  const wait = problem.retryAfterSeconds ? ` Try again in ${problem.retryAfterSeconds} seconds.` : '';
-  return (
-    <p className="problem" role="alert">
-      {describeProblem(problem)}
-      {wait}
-    </p>
-  );
+/** The customer's turn from the waiting room: what the hold sends, and what it may hold. */
+export interface Admission {
+  token: string;
+  /** Seats this admission may hold; null when only the platform's limit per customer applies. */
+  maxSeats: number | null;
+}
+
+interface EventSeatsProps {
+  event: EventView;
+  seats: CompactSeatMap;
+  admission?: Admission | undefined;
+  /** Told of every refused hold (the waiting room reads the place again after an admission's refusal). */
+  onHoldRefused?: (problem: Problem) => void;
 }
 
 /** The seat map as the page loaded it, beside the event; it is kept live from here on. */
-export function EventSeats({ event, seats }: { event: EventView; seats: CompactSeatMap }) {
+export function EventSeats({ event, seats, admission, onHoldRefused }: EventSeatsProps) {
   const { account } = useAuth();
   const { layout, live, apply } = useLiveSeats(event.id, seats);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -66,7 +72,7 @@ export function EventSeats({ event, seats }: { event: EventView; seats: CompactS
   const hold = async (request: HoldRequest) => {
     setBusy(true);
     setHoldProblem(undefined);
-    const outcome = await holdSeats(event.id, request, key.current);
+    const outcome = await holdSeats(event.id, request, key.current, admission?.token);
     setBusy(false);
     if ('booking' in outcome) return navigate(`/checkout/${outcome.booking.id}`);
     // Taken, but the saga has not answered yet: the booking's own page follows it.
@@ -75,6 +81,7 @@ export function EventSeats({ event, seats }: { event: EventView; seats: CompactS
     // A hold that may have been made keeps its key, so trying again returns it rather than holding twice.
     if (!mayHaveHappened(outcome.problem)) key.current = idempotencyKey();
     setHoldProblem(outcome.problem);
+    onHoldRefused?.(outcome.problem);
     if (outcome.takenSeatIds.length > 0) apply(outcome.takenSeatIds.map((seatId) => ({ seatId, status: 'held' })));
   };
 
@@ -93,7 +100,7 @@ export function EventSeats({ event, seats }: { event: EventView; seats: CompactS
           <Link href={`/signin?next=${encodeURIComponent(`/events/${event.id}`)}`}>Sign in</Link> to hold seats.
         </p>
       )}
-      <HoldProblem problem={holdProblem} />
+      <ProblemMessage problem={holdProblem} />
       <SelectionSummary
         layout={layout}
         selected={selected}
@@ -106,6 +113,7 @@ export function EventSeats({ event, seats }: { event: EventView; seats: CompactS
         layout={layout}
         busy={busy}
         canHold={canHold}
+        maxQuantity={admission?.maxSeats ?? undefined}
         onHold={(section, quantity) => {
           if (lastBest.current !== `${section}:${quantity}`) key.current = idempotencyKey();
           lastBest.current = `${section}:${quantity}`;
