@@ -217,7 +217,14 @@ describe('the waiting list of a sold-out event', () => {
     await until(async () => (await entryOf(c, event.eventId)).offer?.expiresAt != null, 20_000, 200);
     expect((await api('GET', `/bookings/${offerB}`, { token: b.accessToken })).body.status).toBe('CANCELLED');
     await noSeatHeldTwice(event.eventId);
-    // Leaving again answers the entry as it is; C gives up too, and the seat is on sale again.
+    // Leaving again answers the entry as it is.
+    const leftAgain = await api('DELETE', `/events/${event.eventId}/waiting-list/me`, { token: b.accessToken });
+    expect([leftAgain.status, leftAgain.body.state, leftAgain.body.offer?.bookingId]).toEqual([200, 'left', offerB]);
+    // B changes their mind: back on the list, behind C (whose offer is open), with no offer yet.
+    const back = await api('POST', `/events/${event.eventId}/waiting-list`, { token: b.accessToken, body: { seats: 1 } });
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    expect(back.body).toMatchObject({ state: 'waiting', position: 2, offer: null });
+    // B leaves for good; C gives up too, and the seat is on sale again.
     expect((await api('DELETE', `/events/${event.eventId}/waiting-list/me`, { token: b.accessToken })).body.state).toBe('left');
     const offerC = (await entryOf(c, event.eventId)).offer.bookingId as string;
     expect((await api('DELETE', `/events/${event.eventId}/waiting-list/me`, { token: c.accessToken })).status).toBe(200);

@@ -81,13 +81,13 @@ export const joinRoute = createRoute({
   tags,
   summary: 'Join the waiting list of a sold-out event',
   description:
-    'Only while the seats asked for cannot be booked: with that many seats free together in one section (the one asked for, or any) the answer is 409 EVENT_NOT_SOLD_OUT: book them instead. One entry per account and event: joining again (another device) answers the same entry, 200, whatever its state. An event that is cancelled or completed takes no one (409 EVENT_NOT_ON_SALE). Seats that come back (an expired hold, a cancellation, a refund) are offered in list order: a booking is held for you for the event’s offer window, you are told in the app and by email, and paying it accepts the offer. ' +
+    'Only while the seats asked for cannot be booked: with that many seats free together in one section (the one asked for, or any) the answer is 409 EVENT_NOT_SOLD_OUT: book them instead. One entry per account and event: joining again (another device) answers the same entry, 200; an entry that left or whose offer lapsed joins again at the end of the list (201), once its last offer’s booking holds no seats. An event that is cancelled or completed takes no one (409 EVENT_NOT_ON_SALE). Seats that come back (an expired hold, a cancellation, a refund) are offered in list order: a booking is held for you for the event’s offer window, you are told in the app and by email, and paying it accepts the offer. ' +
     `An entry for several seats is served once that many are free together in one section; a later, smaller entry may be served first meanwhile, but after ${PASSED_OVER_LIMIT} such passes the seats of its sections are kept for it until it is served.`,
   ...NEEDS_TOKEN,
   request: { params: EventParam, body: jsonBody(JoinWaitingListSchema) },
   responses: {
     201: jsonAnswer(WaitingListEntrySchema, 'On the list'),
-    200: jsonAnswer(WaitingListEntrySchema, 'Already on the list: your entry'),
+    200: jsonAnswer(WaitingListEntrySchema, 'Already on the list (or leaving it, its offer still being released): your entry'),
     404: problemAnswer('No event on sale with this id (EVENT_NOT_FOUND), or no such section in it (SECTION_NOT_FOUND)'),
     409: problemAnswer(
       'The seats asked for are free: book them instead (EVENT_NOT_SOLD_OUT); or the event is cancelled or completed (EVENT_NOT_ON_SALE)',

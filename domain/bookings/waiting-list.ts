@@ -76,7 +76,8 @@ export const entryNotFound = () =>
   new DomainError('not_found', 'WAITING_LIST_ENTRY_NOT_FOUND', 'You are not on the waiting list of this event.');
 
 /**
- * Joins the list, or answers the entry the account has already (another device, a retry: one entry per account).
+ * Joins the list, or answers the entry the account has already (another device, a retry: one entry per account); an
+ * entry that left or whose offer lapsed joins again at the end of the list.
  * `freeSeats` reads the event's free seats now (for a new entry only): while the customer could book what they ask
  * for, they are told to book. An event that is over (cancelled, completed) takes no one: its list is served no more.
  */
@@ -89,7 +90,8 @@ export async function joinWaitingList(
     throw new DomainError('conflict', 'EVENT_NOT_ON_SALE', 'The event is cancelled or completed: its waiting list takes no one.');
   }
   const known = await em.findOne(WaitingListEntry, { eventId: request.eventId, customerId: request.customerId });
-  if (known) return { view: await viewOf(em, known), created: false };
+  const again = known && (await mayJoinAgain(em, known));
+  if (known && !again) return { view: await viewOf(em, known), created: false };
   if (request.maxSeats !== undefined && request.seats > request.maxSeats) throw seatLimitExceeded(request.maxSeats, request.seats);
   const free = await freeSeats();
   if (!free) throw new DomainError('not_found', 'EVENT_NOT_FOUND', 'No event on sale with this id.');
@@ -101,6 +103,18 @@ export async function joinWaitingList(
   if (scope.some((s) => s.available >= request.seats)) {
     throw new DomainError('conflict', 'EVENT_NOT_SOLD_OUT', 'Seats are free for this request: book them instead (POST /bookings).');
   }
+  if (known) {
+    // Back on the list, at its end: a new place and a fresh start of the rule for entries passed over; the offers
+    // made before still count (their bookings keep their ids: the next offer's comes from the next attempt).
+    await em.execute(
+      `update waiting_list_entry set state = 'waiting', position = default, seats = ?, section_id = ?, passed_over = 0,
+         offer_booking_id = null, offer_section_id = null, offer_expires_at = null, offer_notified = false,
+         joined_at = now(), updated_at = now()
+       where id = ? and state in ('left', 'lapsed')`,
+      [request.seats, request.sectionId ?? null, known.id],
+    );
+    return { view: await viewOf(em, await em.findOneOrFail(WaitingListEntry, { id: known.id }, { refresh: true })), created: true };
+  }
   // A second device joining at the same moment meets the unique key and reads the first device's entry.
   await em.execute(
     `insert into waiting_list_entry (id, event_id, customer_id, seats, section_id) values (?, ?, ?, ?, ?)
@@ -109,6 +123,17 @@ export async function joinWaitingList(
   );
   const entry = await em.findOneOrFail(WaitingListEntry, { eventId: request.eventId, customerId: request.customerId });
   return { view: await viewOf(em, entry), created: true };
+}
+
+/**
+ * Whether an entry that left the list or whose offer lapsed may join again: once its last offer's booking holds no
+ * seats (a leave whose cancel has not got through yet is finished first, by leaving again).
+ */
+async function mayJoinAgain(em: EntityManager, entry: WaitingListEntryRow): Promise<boolean> {
+  if (entry.state !== 'left' && entry.state !== 'lapsed') return false;
+  if (!entry.offerBookingId) return true;
+  const [booking] = await em.execute<{ status: BookingStatus }[]>('select status from booking where id = ?', [entry.offerBookingId]);
+  return !OFFER_LIVE.has(booking?.status ?? null);
 }
 
 export async function myEntry(em: EntityManager, eventId: string, customerId: string): Promise<EntryView> {

@@ -171,5 +171,9 @@ describe('the waiting room and the waiting list in a browser', () => {
 
     await list.getByRole('button', { name: 'Leave the waiting list' }).click();
     await list.getByText('You left the waiting list.').waitFor();
+    // Changing their mind: back on the list, at its end (the only one on it, so first again).
+    await list.getByRole('button', { name: 'Join the waiting list' }).click();
+    await list.getByText('Your place on the waiting list: 1').waitFor();
+    await list.getByRole('button', { name: 'Leave the waiting list' }).waitFor();
   }, 60_000);
 });

@@ -38,7 +38,10 @@ export function WaitingList({ eventId, sections, maxSeats, signedIn }: WaitingLi
       {signedIn && entry === undefined && !problem && <Loading what="your place on the waiting list" />}
       <div aria-live="polite">{entry && <EntryStatus entry={entry} sections={sections} />}</div>
       <ProblemMessage problem={problem ?? leaving.problem} />
-      {signedIn && entry === null && <JoinWaitingListForm eventId={eventId} sections={sections} maxSeats={maxSeats} onJoined={keep} />}
+      {/* Never on the list, or off it (left, an offer lapsed): joining (again) is a place at the end of the list. */}
+      {signedIn && (entry === null || entry?.state === 'left' || entry?.state === 'lapsed') && (
+        <JoinWaitingListForm eventId={eventId} sections={sections} maxSeats={maxSeats} onJoined={keep} />
+      )}
       {entry && (entry.state === 'waiting' || entry.state === 'offered') && (
         <button type="button" className="secondary" onClick={() => void leave()} disabled={leaving.busy}>
           Leave the waiting list
