@@ -10,7 +10,7 @@ import { eventOnSale, eventsCtx, type TestEvent } from './support/events.ts';
 import type { Answer } from './support/http.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { newCustomer } from './support/users.ts';
-import { until } from './support/wait.ts';
+import { inFlight, until } from './support/wait.ts';
 
 const CUSTOMERS = 120;
 const IN_FLIGHT = 40;
@@ -18,17 +18,6 @@ const HOLD_TTL = { BOOKING_HOLD_TTL_SECONDS: '300' };
 
 type Customer = Awaited<ReturnType<typeof newCustomer>>;
 type Asked = { customer: Customer; body: Record<string, unknown>; answer: Answer };
-
-/** Runs the tasks with at most `width` of them under way at once, answering in task order. */
-async function inFlight<T>(width: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < tasks.length; i = next++) results[i] = await tasks[i]!();
-  };
-  await Promise.all(Array.from({ length: width }, lane));
-  return results;
-}
 
 /** A pseudo-random sequence of its own, so every run asks for the same seats. */
 function randomFrom(seed: number): () => number {

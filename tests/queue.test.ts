@@ -14,20 +14,9 @@ import type { Answer } from './support/http.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { newCustomer } from './support/users.ts';
 import { endedWorkflow } from './support/money-stories.ts';
-import { until } from './support/wait.ts';
+import { inFlight, until } from './support/wait.ts';
 
 const PRE_QUEUE = 1_000;
-
-/** Runs the tasks with at most `width` of them under way at once, answering in task order. */
-async function inFlight<T>(width: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < tasks.length; i = next++) results[i] = await tasks[i]!();
-  };
-  await Promise.all(Array.from({ length: width }, lane));
-  return results;
-}
 
 /** Spearman's rank correlation of two orders of the same n items (both given as ranks 0..n-1, no ties). */
 function spearman(a: number[], b: number[]): number {
