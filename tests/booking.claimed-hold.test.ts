@@ -263,8 +263,8 @@ describe('the booking saga over a hold claimed before it started', { timeout: 15
         await next();
       };
       const deps = {
-        // No booking has a record yet: every hold is a new one.
-        orm: { em: { fork: () => ({ findOne: () => Promise.resolve(null) }) } },
+        // No booking has a record yet: every hold is a new one; and no event has an on-sale (no waiting room).
+        orm: { em: { fork: () => ({ findOne: () => Promise.resolve(null), execute: () => Promise.resolve([]) }) } },
         client: temporal.client,
         config: testConfig({ EVENTS_URLS: eventsUrl }),
         metrics: createBookingMetrics(new client.Registry()),
