@@ -148,6 +148,7 @@ describe('metrics', () => {
       'route',
       'worker_type',
       'event',
+      'outcome',
     ]);
     expect(dashboard.panels.length).toBeGreaterThanOrEqual(7);
     for (const panel of dashboard.panels) {
